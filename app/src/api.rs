@@ -1,0 +1,65 @@
+//! Server functions: thin. Each one finds the request's context, lets a service authorize
+//! (through the one policy) and do the work, and returns DTOs or the typed [`AppError`].
+//! Endpoints are named explicitly; [`ENDPOINTS`] lists every one with what guards it, and the
+//! tests fail when a server function is missing from it.
+
+pub mod accounts;
+pub mod audit;
+pub mod auth;
+pub mod clients;
+pub mod error;
+pub mod forms;
+pub mod language;
+
+pub use error::AppError;
+
+use crate::domain::policy::Action;
+
+/// What guards an endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not (signing in, language, links from e-mails).
+    Public,
+    /// The policy decides with this action.
+    Policy(Action),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Endpoint {
+    /// The path under `/api/`.
+    pub path: &'static str,
+    pub access: Access,
+    /// Reads or changes client data, and so must write the audit trail.
+    pub client_data: bool,
+}
+
+const fn public(path: &'static str) -> Endpoint {
+    Endpoint { path, access: Access::Public, client_data: false }
+}
+
+const fn guarded(path: &'static str, action: Action) -> Endpoint {
+    Endpoint { path, access: Access::Policy(action), client_data: false }
+}
+
+const fn client_data(path: &'static str, action: Action) -> Endpoint {
+    Endpoint { path, access: Access::Policy(action), client_data: true }
+}
+
+pub const ENDPOINTS: &[Endpoint] = &[
+    public("language"),
+    public("sign-in"),
+    public("sign-out"),
+    public("accounts/link"),
+    public("accounts/set-password"),
+    public("accounts/request-reset"),
+    guarded("accounts/list", Action::ListAccounts),
+    guarded("accounts/get", Action::ListAccounts),
+    guarded("accounts/invite", Action::InviteAccount),
+    guarded("accounts/reinvite", Action::InviteAccount),
+    guarded("accounts/update", Action::EditAccount),
+    guarded("accounts/set-active", Action::DeactivateAccount),
+    guarded("audit/list", Action::ReadAuditLog),
+    guarded("audit/client", Action::ReadClientAuditReport),
+    client_data("clients/list", Action::ListClients),
+    client_data("clients/get", Action::ViewClient),
+];

@@ -1,0 +1,85 @@
+//! The error every server function returns. It crosses the wire as JSON, carries no internal
+//! detail (those are logged with the request id), and each variant has a translated message.
+
+use leptos::prelude::{FromServerFnError, ServerFnErrorErr};
+use leptos::server_fn::codec::JsonEncoding;
+use serde::{Deserialize, Serialize};
+
+pub use crate::domain::validation::{FieldError, ValidationCode};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// The input was refused; the fields say why, in codes the UI translates.
+    #[error("invalid input")]
+    Validation(Vec<FieldError>),
+    /// Not signed in, or the session has ended.
+    #[error("not signed in")]
+    Unauthorized,
+    /// Wrong e-mail or password; deliberately the same for an unknown e-mail.
+    #[error("wrong e-mail or password")]
+    InvalidCredentials,
+    /// Signed in, but the policy does not allow this.
+    #[error("not allowed")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    /// Someone else changed the same thing first, or it would collide with another record.
+    #[error("conflict")]
+    Conflict,
+    /// Too many attempts; try again after this many seconds.
+    #[error("too many attempts")]
+    RateLimited { retry_after_secs: u64 },
+    /// Something failed on our side; the request id finds it in the log.
+    #[error("internal error")]
+    Internal { request_id: Option<String> },
+    /// The request did not reach the function (network, bad encoding).
+    #[error("request failed: {0}")]
+    Request(ServerFnErrorErr),
+}
+
+impl AppError {
+    pub fn invalid(field: &str, code: ValidationCode) -> Self {
+        Self::Validation(vec![FieldError { field: field.to_owned(), code }])
+    }
+
+    /// The refusal of `field`, if this is a validation error naming it.
+    pub fn field(&self, field: &str) -> Option<ValidationCode> {
+        match self {
+            Self::Validation(errors) => errors.iter().find(|e| e.field == field).map(|e| e.code),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status this error answers with.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Validation(_) => 422,
+            Self::Unauthorized | Self::InvalidCredentials => 401,
+            Self::Forbidden => 403,
+            Self::NotFound => 404,
+            Self::Conflict => 409,
+            Self::RateLimited { .. } => 429,
+            Self::Internal { .. } | Self::Request(_) => 500,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl AppError {
+    /// Logs an internal failure with its cause and returns the safe error the user sees, with
+    /// the request id that finds the log line.
+    pub fn internal(error: impl std::fmt::Display) -> Self {
+        let request_id = leptos::prelude::use_context::<crate::backend::auth::RequestContext>()
+            .and_then(|context| context.request_id);
+        tracing::error!(error = %error, request_id = request_id.as_deref().unwrap_or("-"), "internal error");
+        Self::Internal { request_id }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        Self::Request(value)
+    }
+}

@@ -1,0 +1,24 @@
+//! The server half: application state, the database, the request context, and one service
+//! module per aggregate. Nothing here is compiled into the WebAssembly.
+
+pub mod accounts;
+pub mod audit;
+pub mod audit_log;
+pub mod auth;
+pub mod clients;
+pub mod ctx;
+pub mod db;
+pub mod demo;
+pub mod emails;
+pub mod entities;
+pub mod mail;
+pub mod passwords;
+pub mod request;
+pub mod session_store;
+pub mod state;
+pub mod tokens;
+
+#[cfg(any(test, feature = "test-support"))]
+pub mod testing;
+
+pub use state::{AppState, Settings};

@@ -1,0 +1,393 @@
+//! Staff accounts: listing, inviting, editing, deactivating, and setting a password from an
+//! invitation or reset link.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait,
+    ActiveValue::{NotSet, Set},
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
+    TransactionTrait,
+};
+
+use super::{
+    audit::entity,
+    auth::{self, roles_of},
+    ctx::Ctx,
+    emails,
+    entities::{user, user_role},
+    passwords, request, session_store, tokens,
+};
+use crate::{
+    api::{
+        AppError,
+        accounts::{AccountForm, AccountSummary, LinkInfo},
+    },
+    domain::{
+        accounts::{Email, PersonName, Phone, parse_roles},
+        ids::UserId,
+        languages::Languages,
+        policy::{Action, Resource},
+        roles::RoleSet,
+        sign_in::{INVITATION_VALID_FOR, PASSWORD_RESET_VALID_FOR},
+        validation::{FormErrors, ValidationCode},
+    },
+    i18n::{I18nLocaleTrait, Locale},
+};
+
+/// A validated account form.
+pub struct NewAccount {
+    pub name: PersonName,
+    pub email: Email,
+    pub phone: Option<Phone>,
+    pub locale: Locale,
+    pub roles: RoleSet,
+    pub languages: Languages,
+}
+
+pub fn parse_form(form: &AccountForm) -> Result<NewAccount, AppError> {
+    let mut errors = FormErrors::default();
+    let name = errors.check("name", PersonName::parse(&form.name));
+    let email = errors.check("email", Email::parse(&form.email));
+    let phone = errors.check("phone", Phone::parse_optional(&form.phone));
+    let locale =
+        errors.check("locale", form.locale.parse::<Locale>().map_err(|()| ValidationCode::UnknownChoice));
+    let ticked: Vec<String> =
+        form.roles.iter().filter(|(_, v)| !v.is_empty()).map(|(k, _)| k.clone()).collect();
+    let roles = errors.check("roles", parse_roles(&ticked));
+    let languages =
+        Languages::from_codes(form.languages.iter().filter(|(_, v)| !v.is_empty()).map(|(k, _)| k.as_str()));
+    match (name, email, phone, locale, roles) {
+        (Some(name), Some(email), Some(phone), Some(locale), Some(roles)) if errors.is_empty() => {
+            Ok(NewAccount { name, email, phone, locale, roles, languages })
+        }
+        _ => Err(AppError::Validation(errors.into_vec())),
+    }
+}
+
+fn summary(account: user::Model, roles: RoleSet) -> AccountSummary {
+    AccountSummary {
+        id: UserId(account.id),
+        languages: Languages::from_stored(&account.languages).iter().map(str::to_owned).collect(),
+        has_password: account.password_hash.is_some(),
+        name: account.name,
+        email: account.email,
+        phone: account.phone,
+        locale: account.locale,
+        roles,
+        active: account.active,
+    }
+}
+
+fn email_taken(error: &sea_orm::DbErr) -> bool {
+    matches!(error.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
+}
+
+/// Inserts an account and its roles in one transaction. The e-mail address must be free.
+pub async fn create(
+    db: &DatabaseConnection,
+    account: &NewAccount,
+    password_hash: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<user::Model, AppError> {
+    let txn = db.begin().await.map_err(AppError::internal)?;
+    let inserted = user::ActiveModel {
+        id: NotSet,
+        name: Set(account.name.as_str().to_owned()),
+        email: Set(account.email.as_str().to_owned()),
+        email_key: Set(account.email.key()),
+        phone: Set(account.phone.as_ref().map(|p| p.as_str().to_owned())),
+        languages: Set(account.languages.to_stored()),
+        locale: Set(account.locale.as_str().to_owned()),
+        password_hash: Set(password_hash),
+        active: Set(true),
+        session_epoch: Set(0),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| {
+        if email_taken(&e) {
+            AppError::invalid("email", ValidationCode::EmailTaken)
+        } else {
+            AppError::internal(e)
+        }
+    })?;
+    set_roles(&txn, inserted.id, &account.roles).await?;
+    txn.commit().await.map_err(AppError::internal)?;
+    Ok(inserted)
+}
+
+async fn set_roles(db: &impl ConnectionTrait, user_id: i64, roles: &RoleSet) -> Result<(), AppError> {
+    user_role::Entity::delete_many()
+        .filter(user_role::Column::UserId.eq(user_id))
+        .exec(db)
+        .await
+        .map_err(AppError::internal)?;
+    let rows: Vec<user_role::ActiveModel> = roles
+        .iter()
+        .map(|role| user_role::ActiveModel { user_id: Set(user_id), role: Set(role.as_str().to_owned()) })
+        .collect();
+    if !rows.is_empty() {
+        user_role::Entity::insert_many(rows).exec_without_returning(db).await.map_err(AppError::internal)?;
+    }
+    Ok(())
+}
+
+pub async fn list(ctx: &Ctx) -> Result<Vec<AccountSummary>, AppError> {
+    ctx.authorize(Action::ListAccounts, &Resource::Nothing, entity::ACCOUNT, None).await?;
+    let accounts = user::Entity::find()
+        .order_by_asc(user::Column::Name)
+        .all(&ctx.db)
+        .await
+        .map_err(AppError::internal)?;
+    let roles = user_role::Entity::find().all(&ctx.db).await.map_err(AppError::internal)?;
+    Ok(accounts
+        .into_iter()
+        .map(|account| {
+            let mine = roles
+                .iter()
+                .filter(|r| r.user_id == account.id)
+                .filter_map(|r| crate::domain::roles::Role::parse(&r.role))
+                .collect();
+            summary(account, mine)
+        })
+        .collect())
+}
+
+async fn load(ctx: &Ctx, id: UserId) -> Result<(user::Model, RoleSet), AppError> {
+    let account = user::Entity::find_by_id(id.0)
+        .one(&ctx.db)
+        .await
+        .map_err(AppError::internal)?
+        .ok_or(AppError::NotFound)?;
+    let roles = roles_of(&ctx.db, id.0).await.map_err(AppError::internal)?;
+    Ok((account, roles))
+}
+
+pub async fn get(ctx: &Ctx, id: UserId) -> Result<AccountSummary, AppError> {
+    ctx.authorize(Action::ListAccounts, &Resource::Nothing, entity::ACCOUNT, Some(id.to_string())).await?;
+    let (account, roles) = load(ctx, id).await?;
+    Ok(summary(account, roles))
+}
+
+fn account_resource(ctx: &Ctx, id: UserId, roles: RoleSet) -> Resource {
+    Resource::Account { roles, is_self: ctx.actor.user_id == id }
+}
+
+/// Creates the account without a password and e-mails an invitation link.
+pub async fn invite(ctx: &Ctx, form: &AccountForm) -> Result<UserId, AppError> {
+    let new = parse_form(form)?;
+    let resource = Resource::Account { roles: new.roles.clone(), is_self: false };
+    ctx.authorize(Action::InviteAccount, &resource, entity::ACCOUNT, None).await?;
+    let account = create(&ctx.db, &new, None, ctx.now).await?;
+    ctx.audit_allowed(Action::InviteAccount, entity::ACCOUNT, Some(account.id.to_string())).await?;
+    send_invitation(ctx, &account).await?;
+    Ok(UserId(account.id))
+}
+
+async fn send_invitation(ctx: &Ctx, account: &user::Model) -> Result<(), AppError> {
+    tokens::revoke_all(&ctx.db, account.id, tokens::Purpose::Invitation, ctx.now).await?;
+    let secret = tokens::issue(
+        &ctx.db,
+        account.id,
+        tokens::Purpose::Invitation,
+        INVITATION_VALID_FOR,
+        Some(ctx.actor_id()),
+        ctx.now,
+    )
+    .await?;
+    let state = request::state()?;
+    let inviter = user::Entity::find_by_id(ctx.actor_id())
+        .one(&ctx.db)
+        .await
+        .map_err(AppError::internal)?
+        .map(|u| u.name)
+        .unwrap_or_default();
+    let link = format!("{}/invitation/{secret}", state.settings.public_origin);
+    let mail = emails::invitation(account, &inviter, &link);
+    state.mailer.send(mail).await.map_err(AppError::internal)
+}
+
+pub async fn reinvite(ctx: &Ctx, id: UserId) -> Result<(), AppError> {
+    let (account, roles) = load(ctx, id).await?;
+    ctx.authorize(
+        Action::InviteAccount,
+        &account_resource(ctx, id, roles),
+        entity::ACCOUNT,
+        Some(id.to_string()),
+    )
+    .await?;
+    if account.password_hash.is_some() || !account.active {
+        return Err(AppError::Conflict);
+    }
+    ctx.audit_allowed(Action::InviteAccount, entity::ACCOUNT, Some(id.to_string())).await?;
+    send_invitation(ctx, &account).await
+}
+
+pub async fn update(ctx: &Ctx, id: UserId, form: &AccountForm) -> Result<(), AppError> {
+    let new = parse_form(form)?;
+    let (account, current) = load(ctx, id).await?;
+    // Both what the account is and what it would become must be within the actor's reach.
+    let both = RoleSet::new(current.iter().chain(new.roles.iter()));
+    ctx.authorize(
+        Action::EditAccount,
+        &account_resource(ctx, id, both),
+        entity::ACCOUNT,
+        Some(id.to_string()),
+    )
+    .await?;
+    let txn = ctx.db.begin().await.map_err(AppError::internal)?;
+    let mut row = account.into_active_model();
+    row.name = Set(new.name.as_str().to_owned());
+    row.email = Set(new.email.as_str().to_owned());
+    row.email_key = Set(new.email.key());
+    row.phone = Set(new.phone.as_ref().map(|p| p.as_str().to_owned()));
+    row.languages = Set(new.languages.to_stored());
+    row.locale = Set(new.locale.as_str().to_owned());
+    row.updated_at = Set(ctx.now);
+    row.update(&txn).await.map_err(|e| {
+        if email_taken(&e) {
+            AppError::invalid("email", ValidationCode::EmailTaken)
+        } else {
+            AppError::internal(e)
+        }
+    })?;
+    set_roles(&txn, id.0, &new.roles).await?;
+    txn.commit().await.map_err(AppError::internal)?;
+    ctx.audit_allowed(Action::EditAccount, entity::ACCOUNT, Some(id.to_string())).await
+}
+
+pub async fn set_active(ctx: &Ctx, id: UserId, active: bool) -> Result<(), AppError> {
+    let (account, roles) = load(ctx, id).await?;
+    ctx.authorize(
+        Action::DeactivateAccount,
+        &account_resource(ctx, id, roles),
+        entity::ACCOUNT,
+        Some(id.to_string()),
+    )
+    .await?;
+    let txn = ctx.db.begin().await.map_err(AppError::internal)?;
+    let epoch = account.session_epoch;
+    let mut row = account.into_active_model();
+    row.active = Set(active);
+    // Deactivation ends every session at once.
+    row.session_epoch = Set(if active { epoch } else { epoch + 1 });
+    row.updated_at = Set(ctx.now);
+    row.update(&txn).await.map_err(AppError::internal)?;
+    if !active {
+        session_store::end_all_sessions_of(&txn, id.0).await.map_err(AppError::internal)?;
+    }
+    txn.commit().await.map_err(AppError::internal)?;
+    ctx.audit_allowed(Action::DeactivateAccount, entity::ACCOUNT, Some(id.to_string())).await
+}
+
+fn purpose(name: &str) -> Result<tokens::Purpose, AppError> {
+    match name {
+        "invitation" => Ok(tokens::Purpose::Invitation),
+        "password_reset" => Ok(tokens::Purpose::PasswordReset),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+pub async fn check_link(secret: &str, purpose_name: &str) -> Result<Option<LinkInfo>, AppError> {
+    let db = request::state()?.db;
+    let Some(token) = tokens::find_live(&db, secret, purpose(purpose_name)?, Utc::now()).await? else {
+        return Ok(None);
+    };
+    let account = user::Entity::find_by_id(token.user_id).one(&db).await.map_err(AppError::internal)?;
+    Ok(account.filter(|a| a.active).map(|a| LinkInfo { name: a.name, email: a.email }))
+}
+
+/// Sets a new password from a live link, ends all the person's other sessions, and signs them
+/// in here.
+pub async fn set_password_from_link(
+    secret: &str,
+    purpose_name: &str,
+    password: String,
+    password_again: String,
+) -> Result<(), AppError> {
+    let state = request::state()?;
+    let now = Utc::now();
+    let token =
+        tokens::find_live(&state.db, secret, purpose(purpose_name)?, now).await?.ok_or(AppError::NotFound)?;
+    let account = user::Entity::find_by_id(token.user_id)
+        .one(&state.db)
+        .await
+        .map_err(AppError::internal)?
+        .filter(|a| a.active)
+        .ok_or(AppError::NotFound)?;
+    if password != password_again {
+        return Err(AppError::invalid("password_again", ValidationCode::PasswordsDiffer));
+    }
+    passwords::check_new_password(&password, &[&account.name, &account.email])
+        .map_err(|code| AppError::invalid("password", code))?;
+    let hash = passwords::hash(password).await.map_err(AppError::internal)?;
+
+    let txn = state.db.begin().await.map_err(AppError::internal)?;
+    tokens::use_up(&txn, token, now).await?;
+    let epoch = account.session_epoch + 1;
+    let mut row = account.into_active_model();
+    row.password_hash = Set(Some(hash));
+    row.session_epoch = Set(epoch);
+    row.updated_at = Set(now);
+    let account = row.update(&txn).await.map_err(AppError::internal)?;
+    session_store::end_all_sessions_of(&txn, account.id).await.map_err(AppError::internal)?;
+    txn.commit().await.map_err(AppError::internal)?;
+
+    if let Some(session) = request::request().session {
+        auth::start_session(&session, &account, now).await?;
+    }
+    Ok(())
+}
+
+pub async fn request_reset(email: &str) -> Result<(), AppError> {
+    let state = request::state()?;
+    let now = Utc::now();
+    let account = user::Entity::find()
+        .filter(user::Column::EmailKey.eq(crate::domain::accounts::email_key(email)))
+        .filter(user::Column::Active.eq(true))
+        .one(&state.db)
+        .await
+        .map_err(AppError::internal)?;
+    let Some(account) = account else {
+        tracing::info!("password reset asked for an unknown or inactive address");
+        return Ok(());
+    };
+    tokens::revoke_all(&state.db, account.id, tokens::Purpose::PasswordReset, now).await?;
+    let secret = tokens::issue(
+        &state.db,
+        account.id,
+        tokens::Purpose::PasswordReset,
+        PASSWORD_RESET_VALID_FOR,
+        None,
+        now,
+    )
+    .await?;
+    let link = format!("{}/password-reset/{secret}", state.settings.public_origin);
+    state.mailer.send(emails::password_reset(&account, &link)).await.map_err(AppError::internal)
+}
+
+/// The command line's first admin: an account with the admin role and a one-time link (valid a
+/// day) to set the password, printed for the operator.
+pub async fn create_admin(
+    db: &DatabaseConnection,
+    public_origin: &str,
+    name: &str,
+    email: &str,
+) -> Result<String, AppError> {
+    let form = AccountForm {
+        name: name.to_owned(),
+        email: email.to_owned(),
+        phone: String::new(),
+        locale: "fi".to_owned(),
+        roles: [("admin".to_owned(), "on".to_owned())].into(),
+        languages: [("fi".to_owned(), "on".to_owned())].into(),
+    };
+    let new = parse_form(&form)?;
+    let now = Utc::now();
+    let account = create(db, &new, None, now).await?;
+    let secret =
+        tokens::issue(db, account.id, tokens::Purpose::Invitation, INVITATION_VALID_FOR, None, now).await?;
+    Ok(format!("{public_origin}/invitation/{secret}"))
+}

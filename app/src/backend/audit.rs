@@ -1,0 +1,163 @@
+//! The audit trail: who did what to which record, when, and whether it was allowed. Append-only
+//! (the database refuses updates and deletes). Services write it in the same place they load
+//! or change the data, so no caller can forget it.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveValue::{NotSet, Set},
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use serde::{Deserialize, Serialize};
+
+use super::entities::{audit_event, user};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Outcome {
+    Allowed,
+    Denied,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Allowed => "allowed",
+            Outcome::Denied => "denied",
+        }
+    }
+}
+
+/// The kinds of record the trail names.
+pub mod entity {
+    pub const CLIENT: &str = "client";
+    pub const ACCOUNT: &str = "account";
+    pub const AUDIT_LOG: &str = "audit_log";
+    pub const SESSION: &str = "session";
+}
+
+/// One event to append.
+#[derive(Debug, Clone)]
+pub struct Event<'a> {
+    pub at: DateTime<Utc>,
+    pub actor: Option<i64>,
+    pub action: &'a str,
+    pub entity: &'a str,
+    pub entity_id: Option<String>,
+    pub purpose: Option<&'a str>,
+    pub outcome: Outcome,
+    pub request_id: Option<&'a str>,
+}
+
+fn row(event: &Event<'_>) -> audit_event::ActiveModel {
+    audit_event::ActiveModel {
+        id: NotSet,
+        at: Set(event.at),
+        actor_id: Set(event.actor),
+        action: Set(event.action.to_owned()),
+        entity: Set(event.entity.to_owned()),
+        entity_id: Set(event.entity_id.clone()),
+        purpose: Set(event.purpose.map(str::to_owned)),
+        outcome: Set(event.outcome.as_str().to_owned()),
+        request_id: Set(event.request_id.map(str::to_owned)),
+    }
+}
+
+pub async fn record(db: &impl ConnectionTrait, event: Event<'_>) -> Result<(), DbErr> {
+    audit_event::Entity::insert(row(&event)).exec_without_returning(db).await?;
+    Ok(())
+}
+
+/// One event per record, in one statement (a list of clients shown is a read of each).
+pub async fn record_many(db: &impl ConnectionTrait, events: &[Event<'_>]) -> Result<(), DbErr> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    audit_event::Entity::insert_many(events.iter().map(row)).exec_without_returning(db).await?;
+    Ok(())
+}
+
+/// Filters of the audit log page; all optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Filter {
+    pub actor: Option<i64>,
+    pub entity: Option<String>,
+    pub entity_id: Option<String>,
+    pub action: Option<String>,
+    pub from: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+    pub denied_only: bool,
+}
+
+/// An event as the audit pages show it, with the actor's name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    pub at: DateTime<Utc>,
+    pub actor_id: Option<i64>,
+    pub actor_name: Option<String>,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<String>,
+    pub purpose: Option<String>,
+    pub outcome: String,
+}
+
+pub const PAGE_SIZE: u64 = 100;
+
+/// The newest events first, a page at a time.
+pub async fn list(db: &impl ConnectionTrait, filter: &Filter, page: u64) -> Result<(Vec<Entry>, u64), DbErr> {
+    let mut query = audit_event::Entity::find();
+    if let Some(actor) = filter.actor {
+        query = query.filter(audit_event::Column::ActorId.eq(actor));
+    }
+    if let Some(entity) = &filter.entity {
+        query = query.filter(audit_event::Column::Entity.eq(entity.as_str()));
+    }
+    if let Some(id) = &filter.entity_id {
+        query = query.filter(audit_event::Column::EntityId.eq(id.as_str()));
+    }
+    if let Some(action) = &filter.action {
+        query = query.filter(audit_event::Column::Action.eq(action.as_str()));
+    }
+    if let Some(from) = filter.from {
+        query = query.filter(audit_event::Column::At.gte(from));
+    }
+    if let Some(until) = filter.until {
+        query = query.filter(audit_event::Column::At.lt(until));
+    }
+    if filter.denied_only {
+        query = query.filter(audit_event::Column::Outcome.eq(Outcome::Denied.as_str()));
+    }
+    let total = query.clone().count(db).await?;
+    let events = query
+        .order_by_desc(audit_event::Column::At)
+        .order_by_desc(audit_event::Column::Id)
+        .offset(page * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+        .all(db)
+        .await?;
+    let actor_ids: Vec<i64> = events.iter().filter_map(|e| e.actor_id).collect();
+    let names: std::collections::HashMap<i64, String> = if actor_ids.is_empty() {
+        Default::default()
+    } else {
+        user::Entity::find()
+            .filter(user::Column::Id.is_in(actor_ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.name))
+            .collect()
+    };
+    let entries = events
+        .into_iter()
+        .map(|e| Entry {
+            at: e.at,
+            actor_id: e.actor_id,
+            actor_name: e.actor_id.and_then(|id| names.get(&id).cloned()),
+            action: e.action,
+            entity: e.entity,
+            entity_id: e.entity_id,
+            purpose: e.purpose,
+            outcome: e.outcome,
+        })
+        .collect();
+    Ok((entries, total))
+}

@@ -1,0 +1,78 @@
+//! Reading the audit trail (admins). Reading it is itself recorded.
+
+use super::{
+    audit::{self, Entry, Filter, PAGE_SIZE, entity},
+    ctx::Ctx,
+};
+use crate::{
+    api::{
+        AppError,
+        audit::{AuditPage, AuditQuery, AuditRow},
+    },
+    domain::{
+        ids::ClientId,
+        policy::{Action, Resource},
+        time::{HELSINKI, parse_date, start_of_day},
+    },
+};
+
+fn row(entry: Entry) -> AuditRow {
+    AuditRow {
+        at: entry.at.to_rfc3339(),
+        actor_name: entry.actor_name,
+        actor_id: entry.actor_id,
+        action: entry.action,
+        entity: entry.entity,
+        entity_id: entry.entity_id,
+        outcome: entry.outcome,
+    }
+}
+
+fn non_empty(value: &str) -> Option<String> {
+    let value = value.trim();
+    (!value.is_empty()).then(|| value.to_owned())
+}
+
+pub fn filter_from(query: &AuditQuery) -> Filter {
+    Filter {
+        actor: query.actor.trim().parse().ok(),
+        entity: non_empty(&query.entity),
+        entity_id: non_empty(&query.entity_id),
+        action: non_empty(&query.action),
+        from: parse_date(&query.from).map(|d| start_of_day(d, HELSINKI)),
+        // "Until" includes the whole day.
+        until: parse_date(&query.until).and_then(|d| d.succ_opt()).map(|d| start_of_day(d, HELSINKI)),
+        denied_only: !query.denied_only.is_empty(),
+    }
+}
+
+pub async fn list(ctx: &Ctx, query: &AuditQuery) -> Result<AuditPage, AppError> {
+    ctx.authorize(Action::ReadAuditLog, &Resource::Nothing, entity::AUDIT_LOG, None).await?;
+    ctx.audit_allowed(Action::ReadAuditLog, entity::AUDIT_LOG, None).await?;
+    let (entries, total) =
+        audit::list(&ctx.db, &filter_from(query), query.page).await.map_err(AppError::internal)?;
+    Ok(AuditPage {
+        rows: entries.into_iter().map(row).collect(),
+        total,
+        page: query.page,
+        page_size: PAGE_SIZE,
+    })
+}
+
+pub async fn client_report(ctx: &Ctx, client: ClientId, page: u64) -> Result<AuditPage, AppError> {
+    ctx.authorize(
+        Action::ReadClientAuditReport,
+        &Resource::Nothing,
+        entity::AUDIT_LOG,
+        Some(client.to_string()),
+    )
+    .await?;
+    ctx.audit_allowed(Action::ReadClientAuditReport, entity::AUDIT_LOG, Some(client.to_string())).await?;
+    let filter = Filter {
+        entity: Some(entity::CLIENT.to_owned()),
+        entity_id: Some(client.to_string()),
+        ..Filter::default()
+    };
+    let (entries, total) = audit::list(&ctx.db, &filter, page).await.map_err(AppError::internal)?;
+    Ok(AuditPage { rows: entries.into_iter().map(row).collect(), total, page, page_size: PAGE_SIZE })
+}

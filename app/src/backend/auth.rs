@@ -1,0 +1,251 @@
+//! Signing in and out, and knowing who is asking. The `current_user` middleware reads the
+//! session on every request, checks it is still good (account active, password unchanged since
+//! sign-in, under the absolute lifetime) and hands a [`RequestContext`] to pages and server
+//! functions.
+
+use std::net::IpAddr;
+
+use axum::{
+    extract::{Request, State},
+    middleware::Next,
+    response::Response,
+};
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{
+    ActiveValue::{NotSet, Set},
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
+};
+use serde::{Deserialize, Serialize};
+use tower_sessions::Session;
+
+use super::{
+    AppState,
+    entities::{sign_in_failure, user, user_role},
+    passwords,
+};
+use crate::{
+    api::{AppError, auth::CurrentUser},
+    domain::{
+        accounts::email_key,
+        ids::UserId,
+        policy::Actor,
+        roles::{Role, RoleSet},
+        sign_in::{self, ThrottleRule},
+    },
+};
+
+/// What the session keeps about a signed-in person.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct SignedIn {
+    pub user_id: i64,
+    /// The account's session epoch at sign-in; a later password change or deactivation raises
+    /// it and so ends this session.
+    pub epoch: i32,
+    pub signed_in_at: i64,
+    pub seen_at: i64,
+}
+
+pub(crate) const SIGNED_IN_KEY: &str = "signed_in";
+
+/// Who is asking, under which request. Present in every page render and server function.
+#[derive(Debug, Clone, Default)]
+pub struct RequestContext {
+    pub user: Option<CurrentUser>,
+    pub request_id: Option<String>,
+    pub client_address: Option<IpAddr>,
+    /// The request's session, to sign in and out.
+    pub session: Option<Session>,
+}
+
+/// The roles of a user, from the database.
+pub async fn roles_of(db: &impl ConnectionTrait, user_id: i64) -> Result<RoleSet, DbErr> {
+    Ok(user_role::Entity::find()
+        .filter(user_role::Column::UserId.eq(user_id))
+        .all(db)
+        .await?
+        .iter()
+        .filter_map(|row| Role::parse(&row.role))
+        .collect())
+}
+
+/// Loads the signed-in person for this request, ending a session that is no longer good.
+pub async fn current_user(
+    State(state): State<AppState>,
+    session: Session,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let now = Utc::now();
+    // Built files and icons need no session (and must not write one).
+    let path = request.uri().path();
+    if path.starts_with("/pkg/") || path.starts_with("/favicon") {
+        return next.run(request).await;
+    }
+    let user = match resolve(&state, &session, now).await {
+        Ok(user) => user,
+        Err(error) => {
+            tracing::error!(%error, "could not load the signed-in user");
+            None
+        }
+    };
+    let request_id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let client_address = client_address(&request, state.settings.trust_forwarded_for);
+    // A page load after a refused form post shows what was typed; take it from the session.
+    let is_page_load = request.method() == axum::http::Method::GET
+        && request
+            .headers()
+            .get(axum::http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"));
+    if is_page_load && let Some(flash) = super::request::take_flash(&session).await {
+        request.extensions_mut().insert(flash);
+    }
+    request.extensions_mut().insert(RequestContext {
+        user,
+        request_id,
+        client_address,
+        session: Some(session),
+    });
+    next.run(request).await
+}
+
+async fn resolve(
+    state: &AppState,
+    session: &Session,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<CurrentUser>> {
+    let Some(mut signed_in) = session.get::<SignedIn>(SIGNED_IN_KEY).await? else {
+        return Ok(None);
+    };
+    let account = user::Entity::find_by_id(signed_in.user_id).one(&state.db).await?;
+    let signed_in_at = DateTime::from_timestamp(signed_in.signed_in_at, 0).unwrap_or_default();
+    let good = account.as_ref().is_some_and(|a| a.active && a.session_epoch == signed_in.epoch)
+        && !sign_in::past_absolute_limit(state.settings.session_limits, signed_in_at, now);
+    let Some(account) = account.filter(|_| good) else {
+        session.flush().await?;
+        return Ok(None);
+    };
+    // Renewing the idle timer writes the session; once a minute is enough.
+    if now.timestamp() - signed_in.seen_at >= 60 {
+        signed_in.seen_at = now.timestamp();
+        session.insert(SIGNED_IN_KEY, signed_in).await?;
+    }
+    let roles = roles_of(&state.db, account.id).await?;
+    Ok(Some(CurrentUser { id: UserId(account.id), name: account.name, roles, locale: account.locale }))
+}
+
+fn client_address(request: &Request, trust_forwarded_for: bool) -> Option<IpAddr> {
+    if trust_forwarded_for {
+        let forwarded = request
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .and_then(|v| v.trim().parse().ok());
+        if forwarded.is_some() {
+            return forwarded;
+        }
+    }
+    request.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|info| info.0.ip())
+}
+
+impl CurrentUser {
+    pub fn actor(&self) -> Actor {
+        Actor { user_id: self.id, roles: self.roles.clone() }
+    }
+}
+
+fn throttle_keys(email: &str, address: Option<IpAddr>) -> Vec<(String, ThrottleRule)> {
+    let mut keys = vec![(format!("account:{}", email_key(email)), sign_in::PER_ACCOUNT)];
+    if let Some(address) = address {
+        keys.push((format!("address:{address}"), sign_in::PER_ADDRESS));
+    }
+    keys
+}
+
+/// Checks an e-mail and password. Wrong ones (and unknown e-mails, and inactive accounts) all
+/// get the same answer; too many failures pause further attempts, per account and per address.
+pub async fn check_credentials(
+    db: &impl ConnectionTrait,
+    email: &str,
+    password: String,
+    address: Option<IpAddr>,
+    now: DateTime<Utc>,
+) -> Result<user::Model, AppError> {
+    let keys = throttle_keys(email, address);
+    let window_start = now - Duration::hours(1);
+    for (key, rule) in &keys {
+        let failures: Vec<DateTime<Utc>> = sign_in_failure::Entity::find()
+            .filter(sign_in_failure::Column::Key.eq(key.as_str()))
+            .filter(sign_in_failure::Column::At.gt(window_start))
+            .all(db)
+            .await
+            .map_err(AppError::internal)?
+            .into_iter()
+            .map(|f| f.at)
+            .collect();
+        if let Some(wait) = sign_in::retry_after(*rule, &failures, now) {
+            return Err(AppError::RateLimited { retry_after_secs: wait.num_seconds().max(1) as u64 });
+        }
+    }
+
+    let account = user::Entity::find()
+        .filter(user::Column::EmailKey.eq(email_key(email)))
+        .filter(user::Column::Active.eq(true))
+        .one(db)
+        .await
+        .map_err(AppError::internal)?;
+    let stored = account.as_ref().and_then(|a| a.password_hash.clone());
+    if passwords::verify(password, stored).await
+        && let Some(account) = account
+    {
+        // A success forgives the account's failures (not the address's).
+        sign_in_failure::Entity::delete_many()
+            .filter(sign_in_failure::Column::Key.eq(keys[0].0.as_str()))
+            .exec(db)
+            .await
+            .map_err(AppError::internal)?;
+        return Ok(account);
+    }
+    let rows = keys.iter().map(|(key, _)| sign_in_failure::ActiveModel {
+        id: NotSet,
+        key: Set(key.clone()),
+        at: Set(now),
+    });
+    sign_in_failure::Entity::insert_many(rows)
+        .exec_without_returning(db)
+        .await
+        .map_err(AppError::internal)?;
+    tracing::warn!("failed sign-in");
+    Err(AppError::InvalidCredentials)
+}
+
+/// Starts a session for `account` under a new session id (no fixation).
+pub async fn start_session(
+    session: &Session,
+    account: &user::Model,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    session.cycle_id().await.map_err(AppError::internal)?;
+    let signed_in = SignedIn {
+        user_id: account.id,
+        epoch: account.session_epoch,
+        signed_in_at: now.timestamp(),
+        seen_at: now.timestamp(),
+    };
+    session.insert(SIGNED_IN_KEY, signed_in).await.map_err(AppError::internal)
+}
+
+/// Ends the session: its record is deleted and the cookie cleared.
+pub async fn end_session(session: &Session) -> Result<(), AppError> {
+    session.flush().await.map_err(AppError::internal)
+}
+
+/// Forgets failures older than any rule's window (run now and then).
+pub async fn prune_sign_in_failures(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<(), DbErr> {
+    sign_in_failure::Entity::delete_many()
+        .filter(sign_in_failure::Column::At.lt(now - Duration::hours(1)))
+        .exec(db)
+        .await?;
+    Ok(())
+}

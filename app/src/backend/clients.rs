@@ -1,0 +1,84 @@
+//! Clients. Every function that reads or changes a client's data asks the policy and writes
+//! the audit trail here, where the data is loaded, so no page or server function can skip it.
+
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
+
+use super::{
+    ctx::Ctx,
+    entities::{client, user},
+};
+use crate::{
+    api::{
+        AppError,
+        clients::{ClientCard, ClientListItem},
+    },
+    domain::{
+        ids::{ClientId, UserId},
+        policy::{Action, Resource, client_scope},
+    },
+};
+
+fn resource(row: &client::Model) -> Resource {
+    Resource::Client { guide: row.guide_id.map(UserId), referred_by: row.referred_by.map(UserId) }
+}
+
+async fn name_of(ctx: &Ctx, id: Option<i64>) -> Result<Option<(String, Option<String>)>, AppError> {
+    let Some(id) = id else { return Ok(None) };
+    let found = user::Entity::find_by_id(id).one(&ctx.db).await.map_err(AppError::internal)?;
+    Ok(found.map(|u| (u.name, u.phone)))
+}
+
+/// The clients the actor may see: coordinators all, guides their own, social workers those
+/// they referred. Each listed client is an audited read.
+pub async fn list(ctx: &Ctx) -> Result<Vec<ClientListItem>, AppError> {
+    ctx.authorize(Action::ListClients, &Resource::Nothing, super::audit::entity::CLIENT, None).await?;
+    let scope = client_scope(&ctx.actor);
+    let mut query = client::Entity::find();
+    if !scope.all {
+        // An empty "any" matches nothing: a scope without guide or referrer sees no clients.
+        let mut condition = Condition::any();
+        if let Some(guide) = scope.guided_by {
+            condition = condition.add(client::Column::GuideId.eq(guide.0));
+        }
+        if let Some(referrer) = scope.referred_by {
+            condition = condition.add(client::Column::ReferredBy.eq(referrer.0));
+        }
+        query = query.filter(condition);
+    }
+    let rows =
+        query.order_by_asc(client::Column::DisplayName).all(&ctx.db).await.map_err(AppError::internal)?;
+    // The query follows the policy's scope; each row is checked again by the one rule.
+    let rows: Vec<client::Model> = rows
+        .into_iter()
+        .filter(|row| crate::domain::policy::can(&ctx.actor, Action::ViewClient, &resource(row)).is_allowed())
+        .collect();
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    ctx.audit_clients(Action::ListClients, &ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| ClientListItem {
+            id: ClientId(row.id),
+            display_name: row.display_name,
+            municipality: row.municipality,
+        })
+        .collect())
+}
+
+/// One client's card. A refused attempt is audited too.
+pub async fn card(ctx: &Ctx, id: ClientId) -> Result<ClientCard, AppError> {
+    let row = client::Entity::find_by_id(id.0).one(&ctx.db).await.map_err(AppError::internal)?;
+    let Some(row) = row else {
+        return Err(AppError::NotFound);
+    };
+    ctx.authorize_client(Action::ViewClient, row.id, &resource(&row)).await?;
+    let guide = name_of(ctx, row.guide_id).await?;
+    let social_worker = name_of(ctx, row.referred_by).await?;
+    Ok(ClientCard {
+        id: ClientId(row.id),
+        display_name: row.display_name,
+        municipality: row.municipality,
+        guide_name: guide.as_ref().map(|g| g.0.clone()),
+        guide_phone: guide.and_then(|g| g.1),
+        social_worker_name: social_worker.map(|s| s.0),
+    })
+}

@@ -1,0 +1,100 @@
+//! Reaching the request from a page render or server function: the app state, who is signed
+//! in, the request id, and a form's values kept across the redirect after a refused post.
+
+use axum::http::request::Parts;
+use chrono::Utc;
+use leptos::prelude::{provide_context, use_context};
+use serde::Serialize;
+
+use super::{AppState, auth::RequestContext, ctx::Ctx};
+use crate::api::{AppError, auth::CurrentUser, forms::FormFlash};
+
+/// The per-response nonce that lets the page's own inline scripts (the hydration loader) run
+/// under the Content-Security-Policy; set by the server's security middleware.
+#[derive(Clone, Debug)]
+pub struct CspNonce(pub String);
+
+/// Makes the request's facts available to components and server functions as Leptos context.
+pub fn provide_request_context() {
+    let Some(parts) = use_context::<Parts>() else {
+        return;
+    };
+    if let Some(CspNonce(nonce)) = parts.extensions.get::<CspNonce>() {
+        provide_context(leptos::nonce::Nonce::from_value(nonce.clone()));
+    }
+    if let Some(request) = parts.extensions.get::<RequestContext>() {
+        if let Some(user) = &request.user {
+            provide_context(user.clone());
+        }
+        if let Some(flash) = parts.extensions.get::<FormFlash>() {
+            provide_context(flash.clone());
+        }
+        provide_context(request.clone());
+    }
+}
+
+pub fn state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| AppError::internal("the app state is missing from the context"))
+}
+
+pub fn request() -> RequestContext {
+    use_context::<RequestContext>().unwrap_or_default()
+}
+
+/// The context of a signed-in request; `Unauthorized` without one.
+pub fn ctx() -> Result<Ctx, AppError> {
+    let request = request();
+    let user = request.user.ok_or(AppError::Unauthorized)?;
+    Ok(Ctx { db: state()?.db, actor: user.actor(), request_id: request.request_id, now: Utc::now() })
+}
+
+/// The signed-in user, if any.
+pub fn current_user() -> Option<CurrentUser> {
+    request().user
+}
+
+const FLASH_KEY: &str = "form_flash";
+
+/// After a refused post the browser is sent back to the form; this keeps what was typed (in
+/// the server-side session, never in the URL) so the form can show it again.
+pub async fn keep_form_on_error<T, F: Serialize>(form: &str, result: &Result<T, AppError>, values: &F) {
+    if result.is_ok() {
+        return;
+    }
+    let Some(session) = request().session else {
+        return;
+    };
+    let Ok(values) = serde_json::to_value(values) else {
+        return;
+    };
+    let flash = FormFlash { form: form.to_owned(), values };
+    if let Err(error) = session.insert(FLASH_KEY, flash).await {
+        tracing::warn!(%error, "could not keep the form's values");
+    }
+}
+
+/// Takes (and so removes) the kept form values; the middleware does this for page loads.
+pub async fn take_flash(session: &tower_sessions::Session) -> Option<FormFlash> {
+    session.remove::<FormFlash>(FLASH_KEY).await.ok().flatten()
+}
+
+/// Gives a failed server function its HTTP status (403, 404, 422, ...) for callers that asked
+/// for data. A browser's plain form post keeps the redirect back to its page instead, which
+/// carries the error for the page to show.
+pub fn finish<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(error) = &result {
+        let wants_page = use_context::<Parts>()
+            .and_then(|parts| parts.headers.get(axum::http::header::ACCEPT).cloned())
+            .and_then(|accept| accept.to_str().ok().map(|a| a.contains("text/html")))
+            .unwrap_or(false);
+        if !wants_page
+            && let (Some(response), Ok(status)) = (
+                use_context::<leptos_axum::ResponseOptions>(),
+                axum::http::StatusCode::from_u16(error.status()),
+            )
+        {
+            response.set_status(status);
+        }
+    }
+    result
+}

@@ -1,0 +1,127 @@
+//! Sessions kept in the app's own database (sea-orm), so one connection pool serves
+//! everything and several server instances share sessions. The signed-in user's id is copied
+//! into its own column, so all of a person's sessions can be ended at once.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, sea_query::OnConflict,
+};
+use tower_sessions::{
+    ExpiredDeletion, SessionStore,
+    session::{Id, Record},
+    session_store::{Error, Result},
+};
+
+use super::entities::session;
+
+/// Where the signed-in user's id sits in the session data (see `auth::SignedIn`).
+fn user_id_of(record: &Record) -> Option<i64> {
+    record.data.get(super::auth::SIGNED_IN_KEY)?.get("user_id")?.as_i64()
+}
+
+#[derive(Debug, Clone)]
+pub struct DbSessionStore {
+    db: DatabaseConnection,
+}
+
+impl DbSessionStore {
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self { db }
+    }
+}
+
+fn backend(error: sea_orm::DbErr) -> Error {
+    Error::Backend(error.to_string())
+}
+
+fn to_chrono(at: time::OffsetDateTime) -> DateTime<Utc> {
+    DateTime::from_timestamp(at.unix_timestamp(), at.nanosecond()).unwrap_or_default()
+}
+
+fn row(record: &Record) -> Result<session::ActiveModel> {
+    let data = serde_json::to_string(&record.data).map_err(|e| Error::Encode(e.to_string()))?;
+    Ok(session::ActiveModel {
+        id: Set(record.id.to_string()),
+        user_id: Set(user_id_of(record)),
+        data: Set(data),
+        expires_at: Set(to_chrono(record.expiry_date)),
+    })
+}
+
+#[async_trait]
+impl SessionStore for DbSessionStore {
+    async fn create(&self, record: &mut Record) -> Result<()> {
+        // A new id until one is free (a collision of 128 random bits is theoretical, but a
+        // store must not overwrite someone else's session).
+        loop {
+            let exists = session::Entity::find_by_id(record.id.to_string())
+                .one(&self.db)
+                .await
+                .map_err(backend)?
+                .is_some();
+            if !exists {
+                break;
+            }
+            record.id = Id::default();
+        }
+        session::Entity::insert(row(record)?).exec_without_returning(&self.db).await.map_err(backend)?;
+        Ok(())
+    }
+
+    async fn save(&self, record: &Record) -> Result<()> {
+        session::Entity::insert(row(record)?)
+            .on_conflict(
+                OnConflict::column(session::Column::Id)
+                    .update_columns([
+                        session::Column::UserId,
+                        session::Column::Data,
+                        session::Column::ExpiresAt,
+                    ])
+                    .to_owned(),
+            )
+            .exec_without_returning(&self.db)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn load(&self, id: &Id) -> Result<Option<Record>> {
+        let found = session::Entity::find_by_id(id.to_string())
+            .filter(session::Column::ExpiresAt.gt(Utc::now()))
+            .one(&self.db)
+            .await
+            .map_err(backend)?;
+        let Some(found) = found else { return Ok(None) };
+        let data = serde_json::from_str(&found.data).map_err(|e| Error::Decode(e.to_string()))?;
+        let expiry_date = time::OffsetDateTime::from_unix_timestamp(found.expires_at.timestamp())
+            .map_err(|e| Error::Decode(e.to_string()))?;
+        Ok(Some(Record { id: *id, data, expiry_date }))
+    }
+
+    async fn delete(&self, id: &Id) -> Result<()> {
+        session::Entity::delete_by_id(id.to_string()).exec(&self.db).await.map_err(backend)?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl ExpiredDeletion for DbSessionStore {
+    async fn delete_expired(&self) -> Result<()> {
+        session::Entity::delete_many()
+            .filter(session::Column::ExpiresAt.lte(Utc::now()))
+            .exec(&self.db)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+}
+
+/// Ends every session of one person (deactivation, password change).
+pub async fn end_all_sessions_of(
+    db: &impl sea_orm::ConnectionTrait,
+    user_id: i64,
+) -> std::result::Result<(), sea_orm::DbErr> {
+    session::Entity::delete_many().filter(session::Column::UserId.eq(user_id)).exec(db).await?;
+    Ok(())
+}

@@ -1,0 +1,29 @@
+//! What every request handler and server function can reach. Handed to server functions
+//! through Leptos context, never through globals, so tests build their own.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use sea_orm::DatabaseConnection;
+
+use super::mail::Mailer;
+use crate::domain::sign_in::SessionLimits;
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: DatabaseConnection,
+    pub settings: Arc<Settings>,
+    pub mailer: Arc<dyn Mailer>,
+}
+
+/// Settings the app needs at run time (the server reads them from its configuration).
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// scheme://host[:port] users reach the app at; links in e-mails start with it.
+    pub public_origin: String,
+    pub session_limits: SessionLimits,
+    /// Take the client's address from `X-Forwarded-For` (behind a trusted reverse proxy).
+    pub trust_forwarded_for: bool,
+}

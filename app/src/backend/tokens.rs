@@ -1,0 +1,108 @@
+//! One-time tokens for invitation and password-reset links: 256 random bits in the link, only
+//! their SHA-256 stored, single use, short-lived.
+
+use chrono::{DateTime, Duration, Utc};
+use rand::RngCore;
+use sea_orm::{
+    ActiveModelTrait,
+    ActiveValue::{NotSet, Set},
+    ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+};
+use sha2::{Digest, Sha256};
+
+use super::entities::account_token;
+use crate::api::AppError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    Invitation,
+    PasswordReset,
+}
+
+impl Purpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Purpose::Invitation => "invitation",
+            Purpose::PasswordReset => "password_reset",
+        }
+    }
+}
+
+fn hash(token: &str) -> String {
+    format!("{:x}", Sha256::digest(token.as_bytes()))
+}
+
+/// Creates a token for `user_id` and returns the secret that goes into the link.
+pub async fn issue(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    purpose: Purpose,
+    valid_for: Duration,
+    created_by: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    let secret = base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, bytes);
+    account_token::ActiveModel {
+        id: NotSet,
+        user_id: Set(user_id),
+        purpose: Set(purpose.as_str().to_owned()),
+        token_hash: Set(hash(&secret)),
+        expires_at: Set(now + valid_for),
+        used_at: Set(None),
+        created_at: Set(now),
+        created_by: Set(created_by),
+    }
+    .insert(db)
+    .await
+    .map_err(AppError::internal)?;
+    Ok(secret)
+}
+
+/// The live token behind `secret` (right purpose, unused, unexpired), without using it up.
+pub async fn find_live(
+    db: &impl ConnectionTrait,
+    secret: &str,
+    purpose: Purpose,
+    now: DateTime<Utc>,
+) -> Result<Option<account_token::Model>, AppError> {
+    account_token::Entity::find()
+        .filter(account_token::Column::TokenHash.eq(hash(secret)))
+        .filter(account_token::Column::Purpose.eq(purpose.as_str()))
+        .filter(account_token::Column::UsedAt.is_null())
+        .filter(account_token::Column::ExpiresAt.gt(now))
+        .one(db)
+        .await
+        .map_err(AppError::internal)
+}
+
+/// Marks the token used, so its link never works again.
+pub async fn use_up(
+    db: &impl ConnectionTrait,
+    token: account_token::Model,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let mut token = token.into_active_model();
+    token.used_at = Set(Some(now));
+    token.update(db).await.map_err(AppError::internal)?;
+    Ok(())
+}
+
+/// Ends any earlier live tokens of the same purpose (a new invitation replaces the old one).
+pub async fn revoke_all(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    purpose: Purpose,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    account_token::Entity::update_many()
+        .col_expr(account_token::Column::UsedAt, sea_orm::sea_query::Expr::value(now))
+        .filter(account_token::Column::UserId.eq(user_id))
+        .filter(account_token::Column::Purpose.eq(purpose.as_str()))
+        .filter(account_token::Column::UsedAt.is_null())
+        .exec(db)
+        .await
+        .map_err(AppError::internal)?;
+    Ok(())
+}

@@ -1,0 +1,93 @@
+//! Where a form may send the user back to after it has been handled.
+
+/// Returns `target` when it is a path on this site, otherwise `/`. Guards every redirect that
+/// takes its destination from the request against being turned into an open redirect
+/// (`//evil.example`, `https://evil.example`, `/\evil.example`).
+pub fn same_site_path(target: &str) -> &str {
+    let is_local = target.starts_with('/')
+        && !target.starts_with("//")
+        && !target.starts_with("/\\")
+        && !target.chars().any(|c| c.is_control());
+    if is_local { target } else { "/" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_site_path;
+
+    #[test]
+    fn keeps_paths_of_this_site() {
+        assert_eq!(same_site_path("/"), "/");
+        assert_eq!(same_site_path("/guide/today?day=2026-11-23"), "/guide/today?day=2026-11-23");
+    }
+
+    #[test]
+    fn refuses_other_sites_and_odd_input() {
+        for target in [
+            "",
+            "https://evil.example/",
+            "//evil.example",
+            "/\\evil.example",
+            "evil.example",
+            "javascript:alert(1)",
+            "/path\r\nSet-Cookie: x=1",
+        ] {
+            assert_eq!(same_site_path(target), "/", "{target:?}");
+        }
+    }
+}
+
+/// The menu a person gets: what their roles let them open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MenuItem {
+    Home,
+    Clients,
+    Staff,
+    AuditLog,
+}
+
+impl MenuItem {
+    pub fn path(self) -> &'static str {
+        match self {
+            MenuItem::Home => "/",
+            MenuItem::Clients => "/clients",
+            MenuItem::Staff => "/admin/users",
+            MenuItem::AuditLog => "/admin/audit",
+        }
+    }
+}
+
+/// The menu for a signed-in person with `roles`; it follows the policy: an item appears when
+/// its page's action is allowed for some resource.
+pub fn menu(roles: &super::roles::RoleSet) -> Vec<MenuItem> {
+    use super::policy::{Action, Actor, Resource, can};
+    use super::roles::RoleSet;
+    let actor = Actor { user_id: super::ids::UserId(0), roles: RoleSet::new(roles.iter()) };
+    let allowed = |action| can(&actor, action, &Resource::Nothing).is_allowed();
+    let mut items = vec![MenuItem::Home];
+    if allowed(Action::ListClients) {
+        items.push(MenuItem::Clients);
+    }
+    if allowed(Action::ListAccounts) {
+        items.push(MenuItem::Staff);
+    }
+    if allowed(Action::ReadAuditLog) {
+        items.push(MenuItem::AuditLog);
+    }
+    items
+}
+
+#[cfg(test)]
+mod menu_tests {
+    use super::{MenuItem::*, menu};
+    use crate::domain::roles::{Role, RoleSet};
+
+    #[test]
+    fn each_role_gets_its_own_menu() {
+        assert_eq!(menu(&RoleSet::new([Role::Guide])), vec![Home, Clients]);
+        assert_eq!(menu(&RoleSet::new([Role::SocialWorker])), vec![Home, Clients]);
+        assert_eq!(menu(&RoleSet::new([Role::Coordinator])), vec![Home, Clients, Staff]);
+        assert_eq!(menu(&RoleSet::new([Role::Admin])), vec![Home, Staff, AuditLog]);
+        assert_eq!(menu(&RoleSet::new([Role::Admin, Role::Guide])), vec![Home, Clients, Staff, AuditLog]);
+    }
+}

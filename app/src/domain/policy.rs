@@ -1,0 +1,264 @@
+//! Who may do what: the whole authorization matrix in one pure function, [`can`]. Every server
+//! function and every service that touches personal data asks it; nothing decides access
+//! anywhere else. Roles add up: a person with several roles may do what any of them may.
+
+use serde::{Deserialize, Serialize};
+
+use super::{
+    ids::UserId,
+    roles::{Role, RoleSet},
+};
+
+/// The signed-in person asking.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    pub user_id: UserId,
+    pub roles: RoleSet,
+}
+
+/// Everything that is authorized. Adding one makes the matrix test ask for its row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, strum::EnumIter)]
+pub enum Action {
+    /// See the staff list.
+    ListAccounts,
+    /// Invite a new staff member with the given roles.
+    InviteAccount,
+    /// Change a staff member's name, phone, languages or roles.
+    EditAccount,
+    /// Deactivate (or reactivate) a staff member's account.
+    DeactivateAccount,
+    /// Read the audit trail of everyone.
+    ReadAuditLog,
+    /// Read who has seen or changed one client's data.
+    ReadClientAuditReport,
+    /// List clients (the list is narrowed to the actor's own, see [`client_scope`]).
+    ListClients,
+    /// Open one client's card.
+    ViewClient,
+}
+
+impl Action {
+    /// The stable name written to the audit trail.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::ListAccounts => "list_accounts",
+            Action::InviteAccount => "invite_account",
+            Action::EditAccount => "edit_account",
+            Action::DeactivateAccount => "deactivate_account",
+            Action::ReadAuditLog => "read_audit_log",
+            Action::ReadClientAuditReport => "read_client_audit_report",
+            Action::ListClients => "list_clients",
+            Action::ViewClient => "view_client",
+        }
+    }
+}
+
+/// What the action is done to, with the facts the rules need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resource {
+    /// Nothing in particular (lists, the audit log).
+    Nothing,
+    /// A staff account: the roles it has or is to have (both, when they change), and whether
+    /// it is the actor's own.
+    Account { roles: RoleSet, is_self: bool },
+    /// A client: their named guide and the social worker who referred them.
+    Client { guide: Option<UserId>, referred_by: Option<UserId> },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Decision {
+    Allow,
+    Deny,
+}
+
+impl Decision {
+    pub fn is_allowed(self) -> bool {
+        self == Decision::Allow
+    }
+
+    fn from(allowed: bool) -> Self {
+        if allowed { Decision::Allow } else { Decision::Deny }
+    }
+}
+
+/// The authorization matrix.
+pub fn can(actor: &Actor, action: Action, resource: &Resource) -> Decision {
+    Decision::from(actor.roles.iter().any(|role| role_can(role, actor.user_id, action, resource)))
+}
+
+fn role_can(role: Role, me: UserId, action: Action, resource: &Resource) -> bool {
+    use Action::*;
+    use Role::*;
+    match (role, action) {
+        (Admin | Coordinator, ListAccounts) => true,
+        // Admins manage every account but cannot deactivate themselves (someone must remain).
+        (Admin, InviteAccount | EditAccount) => true,
+        (Admin, DeactivateAccount) => !matches!(resource, Resource::Account { is_self: true, .. }),
+        // Coordinators manage guides and social workers, never admins or other coordinators,
+        // and never their own account's roles.
+        (Coordinator, InviteAccount | EditAccount | DeactivateAccount) => match resource {
+            Resource::Account { roles, is_self } => {
+                !is_self && roles.iter().all(|r| matches!(r, Guide | SocialWorker))
+            }
+            _ => false,
+        },
+        (Admin, ReadAuditLog | ReadClientAuditReport) => true,
+        // Client data: coordinators all, guides their own clients, social workers the clients
+        // they referred. Admins see none by that role alone: minimal access.
+        (Coordinator | Guide | SocialWorker, ListClients) => true,
+        (Coordinator, ViewClient) => true,
+        (Guide, ViewClient) => {
+            matches!(resource, Resource::Client { guide: Some(g), .. } if *g == me)
+        }
+        (SocialWorker, ViewClient) => {
+            matches!(resource, Resource::Client { referred_by: Some(s), .. } if *s == me)
+        }
+        _ => false,
+    }
+}
+
+/// Which clients a list shows the actor: the same rule as [`Action::ViewClient`], in a form a
+/// database query can use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientScope {
+    pub all: bool,
+    pub guided_by: Option<UserId>,
+    pub referred_by: Option<UserId>,
+}
+
+impl ClientScope {
+    pub fn is_empty(&self) -> bool {
+        !self.all && self.guided_by.is_none() && self.referred_by.is_none()
+    }
+}
+
+pub fn client_scope(actor: &Actor) -> ClientScope {
+    ClientScope {
+        all: actor.roles.has(Role::Coordinator),
+        guided_by: actor.roles.has(Role::Guide).then_some(actor.user_id),
+        referred_by: actor.roles.has(Role::SocialWorker).then_some(actor.user_id),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use strum::IntoEnumIterator;
+
+    use super::*;
+    use Action::*;
+
+    const ME: UserId = UserId(1);
+    const SOMEONE: UserId = UserId(2);
+
+    fn actor(roles: &[Role]) -> Actor {
+        Actor { user_id: ME, roles: RoleSet::new(roles.iter().copied()) }
+    }
+
+    /// The actor's own resource and another's, for each action.
+    fn own_and_other(action: Action) -> (Resource, Resource) {
+        match action {
+            ListAccounts | ReadAuditLog | ReadClientAuditReport | ListClients => {
+                (Resource::Nothing, Resource::Nothing)
+            }
+            // For accounts, "own" is the actor's own account, "other" a guide's account.
+            InviteAccount | EditAccount | DeactivateAccount => (
+                Resource::Account { roles: RoleSet::new([Role::Guide]), is_self: true },
+                Resource::Account { roles: RoleSet::new([Role::Guide]), is_self: false },
+            ),
+            ViewClient => (
+                Resource::Client { guide: Some(ME), referred_by: Some(ME) },
+                Resource::Client { guide: Some(SOMEONE), referred_by: Some(SOMEONE) },
+            ),
+        }
+    }
+
+    /// Expected decisions: (own resource, another's resource) per role, in the order
+    /// admin, coordinator, social worker, guide. `Y` allow, `N` deny.
+    const Y: bool = true;
+    const N: bool = false;
+    fn expected(action: Action) -> [(bool, bool); 4] {
+        match action {
+            //                       admin     coordinator social worker guide
+            ListAccounts => [(Y, Y), (Y, Y), (N, N), (N, N)],
+            InviteAccount => [(Y, Y), (N, Y), (N, N), (N, N)],
+            EditAccount => [(Y, Y), (N, Y), (N, N), (N, N)],
+            DeactivateAccount => [(N, Y), (N, Y), (N, N), (N, N)],
+            ReadAuditLog => [(Y, Y), (N, N), (N, N), (N, N)],
+            ReadClientAuditReport => [(Y, Y), (N, N), (N, N), (N, N)],
+            ListClients => [(N, N), (Y, Y), (Y, Y), (Y, Y)],
+            ViewClient => [(N, N), (Y, Y), (Y, N), (Y, N)],
+        }
+    }
+
+    #[test]
+    fn the_matrix_every_role_every_action_own_and_other() {
+        for action in Action::iter() {
+            let (own, other) = own_and_other(action);
+            for (role, (own_ok, other_ok)) in Role::ALL.into_iter().zip(expected(action)) {
+                let a = actor(&[role]);
+                assert_eq!(can(&a, action, &own).is_allowed(), own_ok, "{role:?} {action:?} own");
+                assert_eq!(can(&a, action, &other).is_allowed(), other_ok, "{role:?} {action:?} other");
+            }
+        }
+    }
+
+    #[test]
+    fn no_roles_no_access() {
+        for action in Action::iter() {
+            let (own, other) = own_and_other(action);
+            assert!(!can(&actor(&[]), action, &own).is_allowed());
+            assert!(!can(&actor(&[]), action, &other).is_allowed());
+        }
+    }
+
+    #[test]
+    fn roles_add_up() {
+        let both = actor(&[Role::Guide, Role::SocialWorker]);
+        let guided = Resource::Client { guide: Some(ME), referred_by: Some(SOMEONE) };
+        let referred = Resource::Client { guide: Some(SOMEONE), referred_by: Some(ME) };
+        let neither = Resource::Client { guide: Some(SOMEONE), referred_by: Some(SOMEONE) };
+        assert!(can(&both, ViewClient, &guided).is_allowed());
+        assert!(can(&both, ViewClient, &referred).is_allowed());
+        assert!(!can(&both, ViewClient, &neither).is_allowed());
+    }
+
+    #[test]
+    fn a_client_without_a_guide_is_nobodys_own() {
+        let guide = actor(&[Role::Guide]);
+        let unassigned = Resource::Client { guide: None, referred_by: Some(SOMEONE) };
+        assert!(!can(&guide, ViewClient, &unassigned).is_allowed());
+    }
+
+    #[test]
+    fn coordinators_cannot_create_or_promote_admins_or_coordinators() {
+        let coordinator = actor(&[Role::Coordinator]);
+        for roles in [vec![Role::Admin], vec![Role::Coordinator], vec![Role::Guide, Role::Admin]] {
+            let target = Resource::Account { roles: RoleSet::new(roles), is_self: false };
+            for action in [InviteAccount, EditAccount, DeactivateAccount] {
+                assert!(!can(&coordinator, action, &target).is_allowed(), "{action:?}");
+            }
+        }
+        let social_worker = Resource::Account { roles: RoleSet::new([Role::SocialWorker]), is_self: false };
+        assert!(can(&coordinator, InviteAccount, &social_worker).is_allowed());
+    }
+
+    #[test]
+    fn the_client_list_scope_follows_the_view_rule() {
+        assert_eq!(
+            client_scope(&actor(&[Role::Guide])),
+            ClientScope { all: false, guided_by: Some(ME), referred_by: None }
+        );
+        assert!(client_scope(&actor(&[Role::Coordinator])).all);
+        assert!(client_scope(&actor(&[Role::Admin])).is_empty());
+        let sw = client_scope(&actor(&[Role::SocialWorker]));
+        assert_eq!(sw.referred_by, Some(ME));
+    }
+
+    #[test]
+    fn action_names_are_unique() {
+        let mut names: Vec<_> = Action::iter().map(|a| a.as_str()).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), Action::iter().count());
+    }
+}

@@ -1,0 +1,70 @@
+//! Why an input was refused, as codes: the UI turns each into a sentence in the user's
+//! language, so the rules never carry text.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ValidationCode {
+    Required,
+    TooLong,
+    UnknownChoice,
+    InvalidEmail,
+    InvalidPhone,
+    EmailTaken,
+    PasswordTooShort,
+    PasswordTooLong,
+    PasswordTooCommon,
+    PasswordsDiffer,
+}
+
+/// One refused field: which field, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub code: ValidationCode,
+}
+
+/// Collects the errors of a whole form, so the user sees them all at once.
+#[derive(Debug, Default)]
+pub struct FormErrors(Vec<FieldError>);
+
+impl FormErrors {
+    /// Keeps the value, or records why `field` was refused.
+    pub fn check<T>(&mut self, field: &str, result: Result<T, ValidationCode>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(code) => {
+                self.add(field, code);
+                None
+            }
+        }
+    }
+
+    pub fn add(&mut self, field: &str, code: ValidationCode) {
+        self.0.push(FieldError { field: field.to_owned(), code });
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn into_vec(self) -> Vec<FieldError> {
+        self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collects_every_refused_field() {
+        let mut errors = FormErrors::default();
+        assert_eq!(errors.check("name", Ok::<_, ValidationCode>("Aino")), Some("Aino"));
+        assert_eq!(errors.check::<()>("email", Err(ValidationCode::InvalidEmail)), None);
+        errors.add("roles", ValidationCode::Required);
+        let all = errors.into_vec();
+        assert_eq!(all.len(), 2);
+        assert_eq!(all[0], FieldError { field: "email".into(), code: ValidationCode::InvalidEmail });
+    }
+}

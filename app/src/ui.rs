@@ -1,0 +1,88 @@
+//! Pages and components. Everything here renders on the server into complete HTML; only
+//! `#[island]` components are hydrated in the browser.
+
+pub mod components;
+pub mod language;
+pub mod layout;
+pub mod menu;
+pub mod pages;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Title, provide_meta_context};
+use leptos_router::{
+    SsrMode,
+    components::{Route, Router, Routes},
+    path,
+};
+
+use crate::i18n::*;
+
+/// The HTML document around the app.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <leptos_meta::HashedStylesheet options=options.clone() id="leptos" />
+                <HydrationScripts options islands=true />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <I18nContextProvider cookie_options=language::cookie_options()>
+            <Titles />
+            <Router>
+                <layout::Layout>
+                    // Async rendering: a page's data is loaded before its first byte is sent, so
+                    // "not allowed" and "not found" pages carry the right HTTP status.
+                    <Routes fallback=pages::not_found::NotFoundPage>
+                        <Route path=path!("/") view=pages::home::HomePage ssr=SsrMode::Async />
+                        <Route path=path!("/sign-in") view=pages::sign_in::SignInPage ssr=SsrMode::Async />
+                        <Route path=path!("/password-reset") view=pages::password::RequestResetPage ssr=SsrMode::Async />
+                        <Route
+                            path=path!("/password-reset/:token")
+                            view=|| view! { <pages::password::SetPasswordPage purpose="password_reset" /> }
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=path!("/invitation/:token")
+                            view=|| view! { <pages::password::SetPasswordPage purpose="invitation" /> }
+                            ssr=SsrMode::Async
+                        />
+                        <Route path=path!("/clients") view=pages::clients::ClientListPage ssr=SsrMode::Async />
+                        <Route path=path!("/clients/:id") view=pages::clients::ClientPage ssr=SsrMode::Async />
+                        <Route path=path!("/clients/:id/audit") view=pages::audit::ClientAuditPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/users") view=pages::staff::StaffListPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/users/new") view=pages::staff::InviteAccountPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/users/:id") view=pages::staff::EditAccountPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/audit") view=pages::audit::AuditLogPage ssr=SsrMode::Async />
+                    </Routes>
+                </layout::Layout>
+            </Router>
+        </I18nContextProvider>
+    }
+}
+
+/// Every page title ends with the app's name.
+#[component]
+fn Titles() -> impl IntoView {
+    let i18n = use_i18n();
+    let app_name = td_string!(i18n.get_locale_untracked(), app_name);
+    view! { <Title formatter=move |page: String| format!("{page} · {app_name}") /> }
+}
+
+#[cfg(test)]
+mod translations_test;

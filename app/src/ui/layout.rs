@@ -1,0 +1,73 @@
+//! The frame of every page: skip link, header with the navigation a person's roles give them,
+//! the account area, main content, footer with the language switch.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use super::{language::LanguageSwitch, menu::MenuToggle};
+use crate::{
+    api::auth::{CurrentUser, SignOut},
+    domain::navigation::{MenuItem, menu},
+    i18n::*,
+};
+
+pub fn menu_label(locale: Locale, item: MenuItem) -> &'static str {
+    match item {
+        MenuItem::Home => td_string!(locale, nav.home),
+        MenuItem::Clients => td_string!(locale, nav.clients),
+        MenuItem::Staff => td_string!(locale, nav.staff),
+        MenuItem::AuditLog => td_string!(locale, nav.audit),
+    }
+}
+
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let user = use_context::<CurrentUser>();
+    let items = user.as_ref().map(|u| menu(&u.roles)).unwrap_or_else(|| vec![MenuItem::Home]);
+    view! {
+        <a class="skip-link" href="#main">{t!(i18n, skip_to_content)}</a>
+        <header class="site-header">
+            <div class="site-header__bar">
+                <a class="brand" href="/">{t!(i18n, app_name)}</a>
+                <MenuToggle
+                    button_label=t_string!(i18n, nav.menu).to_string()
+                    nav_label=t_string!(i18n, nav.label).to_string()
+                >
+                    <ul>
+                        {items.into_iter().map(|item| view! {
+                            <li><A href=item.path()>{menu_label(locale, item)}</A></li>
+                        }).collect_view()}
+                        {match user.clone() {
+                            None => view! { <li><A href="/sign-in">{t!(i18n, sign_in.title)}</A></li> }.into_any(),
+                            Some(user) => view! { <li><AccountArea user=user /></li> }.into_any(),
+                        }}
+                    </ul>
+                </MenuToggle>
+            </div>
+        </header>
+        <main id="main" tabindex="-1">{children()}</main>
+        <footer class="site-footer">
+            <div class="site-footer__inner">
+                <p>{t!(i18n, footer.about)}</p>
+                <LanguageSwitch />
+            </div>
+        </footer>
+    }
+}
+
+/// Who is signed in, and the sign-out button (a form: signing out changes state).
+#[component]
+fn AccountArea(user: CurrentUser) -> impl IntoView {
+    let i18n = use_i18n();
+    let sign_out = ServerAction::<SignOut>::new();
+    view! {
+        <div class="account">
+            <span class="account__name">{user.name}</span>
+            <ActionForm action=sign_out>
+                <button class="account__sign-out" type="submit">{t!(i18n, nav.sign_out)}</button>
+            </ActionForm>
+        </div>
+    }
+}

@@ -1,0 +1,32 @@
+import { test, expect, type Page } from "@playwright/test";
+import { hydrated, waitForHydration } from "./helpers";
+
+// Guides open these pages on weak rural connections: everything a page loads, compressed as it
+// travels, must stay under 150 KB.
+const BUDGET_BYTES = 150 * 1024;
+
+/** Bytes on the wire (headers and compressed bodies) for everything the page loads. */
+async function bytesOnTheWire(page: Page, path: string): Promise<{ total: number; byUrl: Record<string, number> }> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
+  const urls = new Map<string, string>();
+  const byUrl: Record<string, number> = {};
+  cdp.on("Network.requestWillBeSent", (e) => urls.set(e.requestId, e.request.url));
+  cdp.on("Network.loadingFinished", (e) => {
+    const url = urls.get(e.requestId) ?? e.requestId;
+    byUrl[url] = (byUrl[url] ?? 0) + e.encodedDataLength;
+  });
+  await page.goto(path, { waitUntil: "networkidle" });
+  const total = Object.values(byUrl).reduce((a, b) => a + b, 0);
+  return { total, byUrl };
+}
+
+test("the home page stays within the 150 KB budget, WASM included", async ({ page }, testInfo) => {
+  test.skip(!hydrated(testInfo), "the budget counts the WASM, which only the hydrated run loads");
+  const { total, byUrl } = await bytesOnTheWire(page, "/");
+  await waitForHydration(page);
+  console.log(`home page: ${(total / 1024).toFixed(1)} KB on the wire`, byUrl);
+  expect(Object.keys(byUrl).some((url) => url.endsWith(".wasm"))).toBe(true);
+  expect(total).toBeLessThan(BUDGET_BYTES);
+});

@@ -1,0 +1,15 @@
+//! Rinnalla's schema. Every change is a new file; the same migrations build the SQLite and the
+//! PostgreSQL database, and the tests build their databases by running them.
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_accounts;
+mod m20261123_000002_clients;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261123_000001_accounts::Migration), Box::new(m20261123_000002_clients::Migration)]
+    }
+}

@@ -1,0 +1,85 @@
+//! The command line: one binary serves, migrates, seeds demo data and creates the first admin.
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+
+use crate::{Application, config::Config};
+
+#[derive(Debug, Parser)]
+#[command(name = "server", version, about = "Rinnalla: experience-based peer guidance")]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: Config,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Migrate the database and serve the app (the default).
+    Serve {
+        /// Fill an empty database with demo data and print the demo accounts.
+        #[arg(long, env = "RINNALLA_DEMO")]
+        demo: bool,
+    },
+    /// Bring the database schema up to date and exit.
+    Migrate,
+    /// Create an administrator account and print a one-time link (valid 24 hours) where they
+    /// choose their password. Passwords never pass through the command line.
+    CreateAdmin {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: String,
+    },
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = cli.config;
+    match cli.command.unwrap_or(Command::Serve { demo: false }) {
+        Command::Serve { demo } => {
+            let app = Application::build(&config).await?;
+            let url = format!("http://{}", app.local_addr());
+            if demo {
+                let seeded = app::backend::demo::seed(&app.state.db)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("seeding demo data failed: {e:?}"))?;
+                print_demo(&url, seeded);
+            }
+            tracing::info!(%url, "listening");
+            app.serve().await
+        }
+        Command::Migrate => {
+            app::backend::db::connect_and_migrate(&config.database_url, 1)
+                .await
+                .context("migrating the database")?;
+            tracing::info!("the database schema is up to date");
+            Ok(())
+        }
+        Command::CreateAdmin { name, email } => {
+            config.validate()?;
+            let db = app::backend::db::connect_and_migrate(&config.database_url, 1)
+                .await
+                .context("the database could not be opened and migrated")?;
+            let link = app::backend::accounts::create_admin(&db, &config.public_origin()?, &name, &email)
+                .await
+                .map_err(|e| anyhow::anyhow!("could not create the admin: {e:?}"))?;
+            println!("Created the administrator {name} <{email}>.");
+            println!("They choose their password here (the link works once, for 24 hours):\n\n  {link}\n");
+            Ok(())
+        }
+    }
+}
+
+fn print_demo(url: &str, seeded: bool) {
+    use app::backend::demo::{ACCOUNTS, DEMO_PASSWORD};
+    println!("\nRinnalla is running at {url}\n");
+    if seeded {
+        println!("Demo data created.");
+    }
+    println!("Demo accounts (password for all: {DEMO_PASSWORD}):");
+    for account in ACCOUNTS {
+        println!("  {:<14} {:<32} {}", account.role, account.email, account.name);
+    }
+    println!();
+}

@@ -1,0 +1,189 @@
+//! Starts a real server on a free port against a test database, with helpers to act as a
+//! browser (form posts with `Origin`, a cookie jar per person).
+#![allow(dead_code)]
+
+use app::backend::testing::TestDb;
+use clap::Parser;
+use server::{Application, cli::Cli};
+
+pub struct TestServer {
+    pub url: String,
+    pub client: reqwest::Client,
+    pub db: TestDb,
+    pub mail_dir: tempfile::TempDir,
+}
+
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap()
+}
+
+impl TestServer {
+    pub async fn start(db: TestDb) -> Self {
+        Self::start_with(db, &[]).await
+    }
+
+    pub async fn start_with(db: TestDb, args: &[&str]) -> Self {
+        let mail_dir = tempfile::tempdir().unwrap();
+        let mail = mail_dir.path().to_str().unwrap().to_owned();
+        let mut argv = vec!["server", "--listen", "127.0.0.1:0", "--mail-dir", mail.as_str()];
+        argv.extend_from_slice(args);
+        let config = Cli::try_parse_from(argv).unwrap().config;
+        let app = Application::build_with_db(&config, db.conn.clone()).await.expect("app builds");
+        let url = format!("http://{}", app.local_addr());
+        tokio::spawn(app.serve());
+        Self { url, client: browser(), db, mail_dir }
+    }
+
+    pub fn at(&self, path: &str) -> String {
+        format!("{}{path}", self.url)
+    }
+
+    /// A form post as a browser on this site sends it (`Origin`, wants a page back).
+    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        post_as(&self.client, self, path, form).await
+    }
+
+    /// The e-mails written so far, oldest first: (headers, plain-text body).
+    pub fn mails(&self) -> Vec<Mail> {
+        self.raw_mails()
+            .iter()
+            .map(|raw| {
+                let parsed = mailparse::parse_mail(raw.as_bytes()).expect("a valid e-mail");
+                let header = |name: &str| {
+                    parsed
+                        .headers
+                        .iter()
+                        .find(|h| h.get_key_ref().eq_ignore_ascii_case(name))
+                        .map(|h| h.get_value())
+                };
+                let text = parsed
+                    .subparts
+                    .iter()
+                    .find(|p| p.ctype.mimetype == "text/plain")
+                    .map(|p| p.get_body().unwrap())
+                    .unwrap_or_else(|| parsed.get_body().unwrap());
+                Mail {
+                    to: header("To").unwrap_or_default(),
+                    subject: header("Subject").unwrap_or_default(),
+                    text,
+                }
+            })
+            .collect()
+    }
+
+    /// The e-mails written so far, as raw text.
+    pub fn raw_mails(&self) -> Vec<String> {
+        let mut mails: Vec<(std::time::SystemTime, String)> = std::fs::read_dir(self.mail_dir.path())
+            .unwrap()
+            .filter_map(|entry| {
+                let entry = entry.ok()?;
+                let modified = entry.metadata().ok()?.modified().ok()?;
+                Some((modified, std::fs::read_to_string(entry.path()).ok()?))
+            })
+            .collect();
+        mails.sort_by_key(|(at, _)| *at);
+        mails.into_iter().map(|(_, text)| text).collect()
+    }
+
+    /// A browser signed in as `email` with the demo password.
+    pub async fn signed_in(&self, email: &str) -> reqwest::Client {
+        let client = browser();
+        let response = post_as(
+            &client,
+            self,
+            "/api/sign-in",
+            &[("email", email), ("password", app::backend::demo::DEMO_PASSWORD), ("next", "/")],
+        )
+        .await;
+        assert_eq!(response.status(), 302, "sign-in of {email}");
+        assert_eq!(response.headers()["location"], "/", "sign-in of {email} succeeded");
+        client
+    }
+}
+
+pub async fn post_as(
+    client: &reqwest::Client,
+    server: &TestServer,
+    path: &str,
+    form: &[(&str, &str)],
+) -> reqwest::Response {
+    post_from(client, server, "/", path, form).await
+}
+
+/// A form post from the page at `page` (where the browser returns after a refusal).
+pub async fn post_from(
+    client: &reqwest::Client,
+    server: &TestServer,
+    page: &str,
+    path: &str,
+    form: &[(&str, &str)],
+) -> reqwest::Response {
+    client
+        .post(server.at(path))
+        .header("origin", &server.url)
+        .header("referer", server.at(page))
+        .header("accept", "text/html")
+        .form(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Calls a server function as a program would (JSON answers, HTTP status codes).
+pub async fn call(
+    client: &reqwest::Client,
+    server: &TestServer,
+    path: &str,
+    form: &[(&str, String)],
+) -> reqwest::Response {
+    client
+        .post(server.at(path))
+        .header("origin", &server.url)
+        .header("accept", "application/json")
+        .form(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// A server on each test database.
+pub async fn servers() -> Vec<TestServer> {
+    let mut all = Vec::new();
+    for db in app::backend::testing::databases().await {
+        all.push(TestServer::start(db).await);
+    }
+    all
+}
+
+/// A server on each test database, with the demo data.
+pub async fn demo_servers() -> Vec<TestServer> {
+    let mut all = Vec::new();
+    for db in app::backend::testing::databases().await {
+        assert!(app::backend::demo::seed(&db.conn).await.unwrap());
+        all.push(TestServer::start(db).await);
+    }
+    all
+}
+
+#[derive(Debug, Clone)]
+pub struct Mail {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+}
+
+impl Mail {
+    /// The first link in the text that starts with `prefix`.
+    pub fn link(&self, prefix: &str) -> String {
+        let start = self.text.find(prefix).unwrap_or_else(|| panic!("no {prefix} link in {}", self.text));
+        self.text[start..].split_whitespace().next().unwrap().to_owned()
+    }
+}
+
+pub mod demo {
+    pub const ADMIN: &str = "admin@rinnalla.example";
+    pub const COORDINATOR: &str = "koordinaattori@rinnalla.example";
+    pub const SOCIAL_WORKER: &str = "sosiaalityo@rinnalla.example";
+    pub const GUIDE: &str = "ohjaaja@rinnalla.example";
+    pub const GUIDE_2: &str = "ohjaaja2@rinnalla.example";
+}
