@@ -9,10 +9,15 @@ const baseURL = `http://127.0.0.1:${port}`;
 const root = path.resolve(__dirname, "..");
 const targetDir = process.env.CARGO_TARGET_DIR ?? path.join(root, "target");
 const serverBin = process.env.RINNALLA_SERVER_BIN ?? path.join(targetDir, "release", "server");
-const dataDir = path.join(__dirname, ".data");
-fs.mkdirSync(dataDir, { recursive: true });
+// One run id for the main process and its workers (they inherit the environment), so the
+// tests read the mail folder the server writes to.
+process.env.E2E_RUN_ID ??= String(Date.now());
+const runDir = path.join(__dirname, ".data", `run-${process.env.E2E_RUN_ID}`);
+fs.mkdirSync(runDir, { recursive: true });
 // A fresh database for every run: the demo data is all the tests assume.
-const database = path.join(dataDir, `e2e-${Date.now()}.db`);
+const database = path.join(runDir, "e2e.db");
+export const mailDir = path.join(runDir, "mail");
+process.env.E2E_MAIL_DIR = mailDir;
 
 const chromium = {
   executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
@@ -63,6 +68,7 @@ export default defineConfig({
       RINNALLA_LISTEN: `127.0.0.1:${port}`,
       LEPTOS_SITE_ROOT: process.env.LEPTOS_SITE_ROOT ?? path.join(targetDir, "site"),
       RUST_LOG: process.env.RUST_LOG ?? "warn",
+      RINNALLA_MAIL_DIR: mailDir,
     },
   },
 });

@@ -28,6 +28,7 @@ export async function expectNoAxeViolations(page: Page, testInfo: TestInfo) {
   let target = page;
   if (!hydrated(testInfo)) {
     const context = await page.context().browser()!.newContext({
+      javaScriptEnabled: true,
       viewport: page.viewportSize(),
       storageState: await page.context().storageState(),
     });
@@ -38,4 +39,52 @@ export async function expectNoAxeViolations(page: Page, testInfo: TestInfo) {
   const results = await new AxeBuilder({ page: target }).analyze();
   if (target !== page) await target.context().close();
   expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
+}
+
+export const DEMO_PASSWORD = "Kokeile-Rinnallaa-2026";
+export const DEMO = {
+  admin: "admin@rinnalla.example",
+  coordinator: "koordinaattori@rinnalla.example",
+  socialWorker: "sosiaalityo@rinnalla.example",
+  guide: "ohjaaja@rinnalla.example",
+  guide2: "ohjaaja2@rinnalla.example",
+};
+
+export async function signIn(page: Page, email: string, password = DEMO_PASSWORD) {
+  await page.goto("/sign-in");
+  await page.getByLabel("Sähköposti").fill(email);
+  await page.getByLabel("Salasana", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Kirjaudu", exact: true }).click();
+}
+
+export async function signOut(page: Page, testInfo: TestInfo) {
+  await openMenu(page, testInfo);
+  await page.getByRole("button", { name: "Kirjaudu ulos" }).click();
+  await expect(page.getByText("Olet kirjautunut ulos.")).toBeVisible();
+}
+
+/** The newest e-mail to `address` in the development mail folder, parsed. */
+export async function mailTo(address: string, subject: RegExp) {
+  const fs = await import("node:fs");
+  const path = await import("node:path");
+  const { simpleParser } = await import("mailparser");
+  const dir = process.env.E2E_MAIL_DIR!;
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const files = fs.existsSync(dir)
+      ? fs.readdirSync(dir).map((f) => path.join(dir, f)).sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)
+      : [];
+    for (const file of files) {
+      const mail = await simpleParser(fs.readFileSync(file));
+      const to = Array.isArray(mail.to) ? mail.to.map((t) => t.text).join(",") : mail.to?.text ?? "";
+      if (to.toLowerCase().includes(address.toLowerCase()) && subject.test(mail.subject ?? "")) return mail;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no mail to ${address} matching ${subject}`);
+}
+
+export function linkIn(text: string, pathPrefix: string): string {
+  const match = text.match(new RegExp(`https?://\\S+${pathPrefix}\\S+`));
+  if (!match) throw new Error(`no ${pathPrefix} link in ${text}`);
+  return new URL(match[0]).pathname;
 }

@@ -1,5 +1,9 @@
 //! Pieces every page uses: translated error messages, form fields, notices, and the guards for
 //! pages that need a signed-in user.
+//!
+//! Forms carry `novalidate`: the server's checks are the one source of validation messages, so
+//! they come in the user's chosen language (the browser's own would follow its UI language),
+//! and what was typed is kept when a form is refused.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;

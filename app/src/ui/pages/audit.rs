@@ -28,7 +28,8 @@ fn AuditTable(page: AuditPage) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <p class="muted">{t!(i18n, audit.total, count = move || page.total)}</p>
-        <div class="table-scroll">
+        // Scrolls sideways on phones; focusable so keyboards can scroll it too.
+        <div class="table-scroll" tabindex="0" role="region" aria-label=t_string!(i18n, audit.title)>
             <table>
                 <caption class="visually-hidden">{t!(i18n, audit.title)}</caption>
                 <thead>

@@ -21,7 +21,7 @@ pub fn RequestResetPage() -> impl IntoView {
         {sent.then(|| view! { <OkNotice text=t_string!(i18n, reset.sent).to_string() /> })}
         <ErrorNotice error=action_error(action) />
         <p>{t!(i18n, reset.request_intro)}</p>
-        <ActionForm action=action attr:class="form">
+        <ActionForm action=action attr:class="form" attr:novalidate=true>
             <TextField
                 name="email"
                 label=t_string!(i18n, fields.email).to_string()
@@ -80,7 +80,7 @@ pub fn SetPasswordPage(purpose: &'static str) -> impl IntoView {
                                 <h1>{title}</h1>
                                 <p>{t!(i18n, reset.for_whom, name = info.name.clone(), email = info.email.clone())}</p>
                                 <ErrorNotice error=error.clone() />
-                                <ActionForm action=action attr:class="form">
+                                <ActionForm action=action attr:class="form" attr:novalidate=true>
                                     <input type="hidden" name="token" value=token />
                                     <input type="hidden" name="purpose" value=purpose />
                                     <input type="text" name="username" autocomplete="username" value=info.email hidden=true readonly=true />

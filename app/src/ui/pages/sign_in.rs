@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
-    api::{AppError, auth::SignIn},
+    api::auth::SignIn,
     i18n::*,
     ui::components::{ErrorNotice, OkNotice, TextField, action_error, kept},
 };
@@ -16,13 +16,12 @@ pub fn SignInPage() -> impl IntoView {
     let query = use_query_map().get_untracked();
     let next = kept("sign-in", "next").or_else(|| query.get("next")).unwrap_or_default();
     let signed_out = query.get("signed_out").is_some();
-    let email_error = matches!(error, Some(AppError::InvalidCredentials)).then_some(());
     view! {
         <Title text=t_string!(i18n, sign_in.title) />
         <h1>{t!(i18n, sign_in.title)}</h1>
         {signed_out.then(|| view! { <OkNotice text=t_string!(i18n, sign_in.signed_out).to_string() /> })}
         <ErrorNotice error=error />
-        <ActionForm action=action attr:class="form" attr:novalidate=email_error.map(|_| "")>
+        <ActionForm action=action attr:class="form" attr:novalidate=true>
             <input type="hidden" name="next" value=next />
             <TextField
                 name="email"

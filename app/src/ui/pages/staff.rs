@@ -170,7 +170,7 @@ pub fn InviteAccountPage() -> impl IntoView {
         <h1>{t!(i18n, staff.invite_title)}</h1>
         <p>{t!(i18n, staff.invite_intro)}</p>
         <ErrorNotice error=error.clone() />
-        <ActionForm action=action attr:class="form">
+        <ActionForm action=action attr:class="form" attr:novalidate=true>
             <AccountFields form="accounts/invite" account=None error=error />
             <button class="button" type="submit">{t!(i18n, staff.send_invitation)}</button>
         </ActionForm>
@@ -221,7 +221,7 @@ pub fn EditAccountPage() -> impl IntoView {
                                 {notice.map(|text| view! { <OkNotice text=text /> })}
                                 <ErrorNotice error=error.clone() />
                                 {(!active).then(|| view! { <p class="notice notice--warn">{t!(i18n, staff.inactive_notice)}</p> })}
-                                <ActionForm action=update attr:class="form">
+                                <ActionForm action=update attr:class="form" attr:novalidate=true>
                                     <input type="hidden" name="id" value=id.to_string() />
                                     <AccountFields form="accounts/update" account=Some(account.clone()) error=error />
                                     <button class="button" type="submit">{t!(i18n, staff.save)}</button>
