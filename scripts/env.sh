@@ -24,9 +24,16 @@ have_rustup_wasm_target() {
     rustup target list --installed 2>/dev/null | grep -qx 'wasm32-unknown-unknown'
 }
 
-# Which route this machine takes: "rustup" or "debian".
+# Which route this machine takes: "rustup" or "debian" (RINNALLA_WASM_ROUTE chooses one
+# explicitly, e.g. to keep using a build directory made by the other).
 wasm_route() {
-  if have_rustup_wasm_target; then echo rustup; else echo debian; fi
+  if [ -n "${RINNALLA_WASM_ROUTE:-}" ]; then
+    echo "$RINNALLA_WASM_ROUTE"
+  elif have_rustup_wasm_target; then
+    echo rustup
+  else
+    echo debian
+  fi
 }
 
 lockfile_version() { # the version of crate $1 in Cargo.lock
@@ -54,4 +61,6 @@ use_project_env() {
   export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
   export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$RINNALLA_ROOT/target}"
   export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-$CARGO_TARGET_DIR/site}"
+  # The tests' SMTP server (aiosmtpd) lives in a virtual environment that setup makes.
+  export RINNALLA_TEST_PYTHON="${RINNALLA_TEST_PYTHON:-$CARGO_TARGET_DIR/test-python/bin/python}"
 }

@@ -10,6 +10,8 @@ pub mod clients;
 pub mod error;
 pub mod forms;
 pub mod language;
+pub mod outbox;
+pub mod settings;
 
 pub use error::AppError;
 
@@ -60,6 +62,10 @@ pub const ENDPOINTS: &[Endpoint] = &[
     guarded("accounts/set-active", Action::DeactivateAccount),
     guarded("audit/list", Action::ReadAuditLog),
     guarded("audit/client", Action::ReadClientAuditReport),
+    guarded("outbox/list", Action::ViewOutbox),
+    guarded("outbox/retry", Action::RetryOutboxMessage),
+    guarded("settings/notifications", Action::ManageOwnSettings),
+    guarded("settings/notifications/save", Action::ManageOwnSettings),
     client_data("clients/list", Action::ListClients),
     client_data("clients/get", Action::ViewClient),
 ];

@@ -12,9 +12,12 @@ pub mod demo;
 pub mod emails;
 pub mod entities;
 pub mod mail;
+pub mod outbox;
+pub mod outbox_admin;
 pub mod passwords;
 pub mod request;
 pub mod session_store;
+pub mod settings;
 pub mod state;
 pub mod tokens;
 

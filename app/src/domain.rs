@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod ids;
 pub mod languages;
 pub mod navigation;
+pub mod outbox;
 pub mod policy;
 pub mod roles;
 pub mod sign_in;

@@ -69,6 +69,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/users/new") view=pages::staff::InviteAccountPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/users/:id") view=pages::staff::EditAccountPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/audit") view=pages::audit::AuditLogPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/outbox") view=pages::outbox::OutboxPage ssr=SsrMode::Async />
+                        <Route path=path!("/settings") view=pages::settings::SettingsPage ssr=SsrMode::Async />
                     </Routes>
                 </layout::Layout>
             </Router>

@@ -4,12 +4,17 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_accounts;
 mod m20261123_000002_clients;
+mod m20261123_000003_outbox;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261123_000001_accounts::Migration), Box::new(m20261123_000002_clients::Migration)]
+        vec![
+            Box::new(m20261123_000001_accounts::Migration),
+            Box::new(m20261123_000002_clients::Migration),
+            Box::new(m20261123_000003_outbox::Migration),
+        ]
     }
 }

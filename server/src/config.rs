@@ -14,6 +14,13 @@ pub enum Environment {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SmtpSecurityArg {
+    Starttls,
+    Tls,
+    None,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LogFormat {
     Pretty,
     Json,
@@ -64,6 +71,43 @@ pub struct Config {
     #[arg(long, env = "RINNALLA_TRUST_FORWARDED_FOR", default_value_t = false)]
     pub trust_forwarded_for: bool,
 
+    /// SMTP server for e-mail. Without it, e-mail is written as .eml files (development).
+    #[arg(long, env = "RINNALLA_SMTP_HOST")]
+    pub smtp_host: Option<String>,
+
+    /// SMTP port; defaults to 587 for STARTTLS, 465 for TLS, 25 without encryption.
+    #[arg(long, env = "RINNALLA_SMTP_PORT")]
+    pub smtp_port: Option<u16>,
+
+    #[arg(long, env = "RINNALLA_SMTP_SECURITY", value_enum, default_value = "starttls")]
+    pub smtp_security: SmtpSecurityArg,
+
+    #[arg(long, env = "RINNALLA_SMTP_USERNAME")]
+    pub smtp_username: Option<String>,
+
+    #[arg(long, env = "RINNALLA_SMTP_PASSWORD", hide_env_values = true)]
+    pub smtp_password: Option<String>,
+
+    /// Seconds an SMTP connection or command may take.
+    #[arg(long, env = "RINNALLA_SMTP_TIMEOUT_SECS", default_value_t = 30)]
+    pub smtp_timeout_secs: u64,
+
+    /// A PEM file of an extra certificate authority to trust for the SMTP server.
+    #[arg(long, env = "RINNALLA_SMTP_CA_CERT")]
+    pub smtp_ca_cert: Option<PathBuf>,
+
+    /// Allow the .eml file transport in production (for a staging machine without mail).
+    #[arg(long, env = "RINNALLA_ALLOW_FILE_MAIL", default_value_t = false)]
+    pub allow_file_mail: bool,
+
+    /// Run the outbox sender in this instance (several instances may all run it).
+    #[arg(long, env = "RINNALLA_OUTBOX_SENDER", default_value_t = true, action = clap::ArgAction::Set)]
+    pub outbox_sender: bool,
+
+    /// Seconds between looks at the outbox when nothing wakes the sender sooner.
+    #[arg(long, env = "RINNALLA_OUTBOX_POLL_SECS", default_value_t = 5)]
+    pub outbox_poll_secs: u64,
+
     /// Where e-mail is written as .eml files (the development mail transport).
     #[arg(long, env = "RINNALLA_MAIL_DIR", default_value = "data/mail")]
     pub mail_dir: PathBuf,
@@ -87,6 +131,12 @@ pub enum ConfigError {
     SessionLimits,
     #[error("RINNALLA_MAIL_FROM is not a valid address: {0:?}")]
     MailFrom(String),
+    #[error(
+        "in production e-mail needs RINNALLA_SMTP_HOST (or RINNALLA_ALLOW_FILE_MAIL=true to write files)"
+    )]
+    ProductionNeedsSmtp,
+    #[error("cannot read RINNALLA_SMTP_CA_CERT {0}: {1}")]
+    CaCert(String, String),
 }
 
 impl Config {
@@ -112,6 +162,9 @@ impl Config {
         if self.environment == Environment::Production && !origin.starts_with("https://") {
             return Err(ConfigError::ProductionNeedsHttps);
         }
+        if self.environment == Environment::Production && self.smtp_host.is_none() && !self.allow_file_mail {
+            return Err(ConfigError::ProductionNeedsSmtp);
+        }
         let limits = self.session_limits();
         if limits.idle <= chrono::Duration::zero() || limits.absolute < limits.idle {
             return Err(ConfigError::SessionLimits);
@@ -124,6 +177,38 @@ impl Config {
             idle: chrono::Duration::minutes(self.session_idle_minutes),
             absolute: chrono::Duration::hours(self.session_max_hours),
         }
+    }
+
+    /// The SMTP settings, when an SMTP server is configured.
+    pub fn smtp(&self) -> Result<Option<app::backend::mail::SmtpSettings>, ConfigError> {
+        use app::backend::mail::{SmtpSecurity, SmtpSettings};
+        let Some(host) = &self.smtp_host else { return Ok(None) };
+        let security = match self.smtp_security {
+            SmtpSecurityArg::Starttls => SmtpSecurity::StartTls,
+            SmtpSecurityArg::Tls => SmtpSecurity::Tls,
+            SmtpSecurityArg::None => SmtpSecurity::None,
+        };
+        let port = self.smtp_port.unwrap_or(match security {
+            SmtpSecurity::StartTls => 587,
+            SmtpSecurity::Tls => 465,
+            SmtpSecurity::None => 25,
+        });
+        let ca_certificate = match &self.smtp_ca_cert {
+            Some(path) => Some(
+                std::fs::read(path)
+                    .map_err(|e| ConfigError::CaCert(path.display().to_string(), e.to_string()))?,
+            ),
+            None => None,
+        };
+        Ok(Some(SmtpSettings {
+            host: host.clone(),
+            port,
+            security,
+            username: self.smtp_username.clone(),
+            password: self.smtp_password.clone(),
+            timeout: std::time::Duration::from_secs(self.smtp_timeout_secs),
+            ca_certificate,
+        }))
     }
 
     /// Session cookies are `Secure` whenever users reach us over HTTPS.
@@ -170,8 +255,35 @@ mod tests {
     fn production_refuses_plain_http() {
         let config = parse(&["--environment", "production", "--public-url", "http://x.fi"]);
         assert!(matches!(config.validate(), Err(ConfigError::ProductionNeedsHttps)));
-        let config = parse(&["--environment", "production", "--public-url", "https://x.fi"]);
+        let config = parse(&[
+            "--environment",
+            "production",
+            "--public-url",
+            "https://x.fi",
+            "--smtp-host",
+            "mail.x.fi",
+        ]);
         assert!(config.validate().is_ok());
         assert!(config.uses_https());
+    }
+
+    #[test]
+    fn production_refuses_the_file_transport_unless_allowed() {
+        let base = ["--environment", "production", "--public-url", "https://x.fi"];
+        assert!(matches!(parse(&base).validate(), Err(ConfigError::ProductionNeedsSmtp)));
+        let mut allowed = base.to_vec();
+        allowed.push("--allow-file-mail");
+        assert!(parse(&allowed).validate().is_ok());
+        assert!(parse(&[]).validate().is_ok(), "development writes files by default");
+    }
+
+    #[test]
+    fn smtp_ports_follow_the_security_mode() {
+        let port = |args: &[&str]| parse(args).smtp().unwrap().unwrap().port;
+        assert_eq!(port(&["--smtp-host", "m"]), 587);
+        assert_eq!(port(&["--smtp-host", "m", "--smtp-security", "tls"]), 465);
+        assert_eq!(port(&["--smtp-host", "m", "--smtp-security", "none"]), 25);
+        assert_eq!(port(&["--smtp-host", "m", "--smtp-port", "2525"]), 2525);
+        assert!(parse(&[]).smtp().unwrap().is_none());
     }
 }

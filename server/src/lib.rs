@@ -12,7 +12,11 @@ pub mod workers;
 use std::net::SocketAddr;
 
 use anyhow::Context as _;
-use app::backend::{AppState, Settings, db, mail::FileMailer};
+use app::backend::{
+    AppState, Settings, db,
+    mail::{FileTransport, MailTransport, SmtpTransport},
+    outbox::Sender,
+};
 use leptos::config::get_configuration;
 use tokio::net::TcpListener;
 
@@ -24,6 +28,7 @@ pub struct Application {
     router: axum::Router,
     pub state: AppState,
     grace: std::time::Duration,
+    workers: workers::WorkerSettings,
 }
 
 impl Application {
@@ -57,8 +62,15 @@ impl Application {
         leptos_options.hash_files = hash_file_exists(&leptos_options.hash_file);
         let from: lettre::message::Mailbox =
             config.mail_from.parse().map_err(|_| config::ConfigError::MailFrom(config.mail_from.clone()))?;
-        let mailer = FileMailer::new(config.mail_dir.clone(), from)
-            .with_context(|| format!("cannot create the mail folder {}", config.mail_dir.display()))?;
+        let transport: std::sync::Arc<dyn MailTransport> = match config.smtp()? {
+            Some(smtp) => std::sync::Arc::new(SmtpTransport::new(&smtp).context("the SMTP settings")?),
+            None => {
+                std::sync::Arc::new(FileTransport::new(config.mail_dir.clone()).with_context(|| {
+                    format!("cannot create the mail folder {}", config.mail_dir.display())
+                })?)
+            }
+        };
+        tracing::info!(transport = transport.describe(), "e-mail");
         let settings = Settings {
             public_origin: config.public_origin()?,
             session_limits: config.session_limits(),
@@ -68,11 +80,15 @@ impl Application {
             leptos_options,
             db,
             settings: std::sync::Arc::new(settings),
-            mailer: std::sync::Arc::new(mailer),
+            outbox: Sender::new(transport, from),
         };
         let router = http::router(state.clone(), config)?;
         let grace = std::time::Duration::from_secs(config.shutdown_grace_secs);
-        Ok(Self { listener, router, state, grace })
+        let workers = workers::WorkerSettings {
+            outbox_sender: config.outbox_sender,
+            outbox_poll: std::time::Duration::from_secs(config.outbox_poll_secs.max(1)),
+        };
+        Ok(Self { listener, router, state, grace, workers })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -82,7 +98,7 @@ impl Application {
     /// Serves until SIGTERM or Ctrl-C, then lets running requests finish.
     pub async fn serve(self) -> anyhow::Result<()> {
         let grace = self.grace;
-        workers::spawn(self.state.clone());
+        workers::spawn(self.state.clone(), self.workers.clone());
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
         axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown_signal(grace))

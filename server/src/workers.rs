@@ -1,25 +1,54 @@
-//! Background work inside the server: housekeeping of expired sessions and old sign-in
-//! failures. (The outbox sender joins here.)
+//! Background work inside the server: the outbox sender, and housekeeping of expired sessions
+//! and old sign-in failures.
 
 use std::time::Duration;
 
-use app::backend::{AppState, auth, session_store::DbSessionStore};
+use app::backend::{AppState, auth, outbox, session_store::DbSessionStore};
 use tower_sessions::ExpiredDeletion;
 
 const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(10 * 60);
 
-pub fn spawn(state: AppState) {
-    tokio::spawn(async move {
-        let store = DbSessionStore::new(state.db.clone());
-        let mut tick = tokio::time::interval(HOUSEKEEPING_EVERY);
-        loop {
-            tick.tick().await;
-            if let Err(error) = store.delete_expired().await {
-                tracing::warn!(%error, "could not delete expired sessions");
-            }
-            if let Err(error) = auth::prune_sign_in_failures(&state.db, chrono::Utc::now()).await {
-                tracing::warn!(%error, "could not prune old sign-in failures");
-            }
+#[derive(Debug, Clone)]
+pub struct WorkerSettings {
+    pub outbox_sender: bool,
+    pub outbox_poll: Duration,
+}
+
+pub fn spawn(state: AppState, settings: WorkerSettings) {
+    if settings.outbox_sender {
+        tokio::spawn(send_outbox(state.clone(), settings.outbox_poll));
+    }
+    tokio::spawn(housekeeping(state));
+}
+
+/// Drains the outbox whenever a message is enqueued, and every `poll` for retries and for
+/// messages other instances enqueued.
+async fn send_outbox(state: AppState, poll: Duration) {
+    let sender = state.outbox.clone();
+    loop {
+        match outbox::drain(&state.db, &sender, chrono::Utc::now()).await {
+            // A full batch may mean more are waiting: go again at once.
+            Ok(report) if u64::from(report.sent + report.retrying + report.dead) >= sender.batch => continue,
+            Ok(_) => {}
+            Err(error) => tracing::error!(%error, "the outbox sender could not reach the database"),
         }
-    });
+        tokio::select! {
+            () = sender.wakeup.notified() => {}
+            () = tokio::time::sleep(poll) => {}
+        }
+    }
+}
+
+async fn housekeeping(state: AppState) {
+    let store = DbSessionStore::new(state.db.clone());
+    let mut tick = tokio::time::interval(HOUSEKEEPING_EVERY);
+    loop {
+        tick.tick().await;
+        if let Err(error) = store.delete_expired().await {
+            tracing::warn!(%error, "could not delete expired sessions");
+        }
+        if let Err(error) = auth::prune_sign_in_failures(&state.db, chrono::Utc::now()).await {
+            tracing::warn!(%error, "could not prune old sign-in failures");
+        }
+    }
 }

@@ -38,6 +38,7 @@ struct World {
     other_guide: i64,
     other_client: i64,
     pending: i64,
+    dead_message: i64,
 }
 
 async fn world(server: TestServer) -> World {
@@ -67,7 +68,31 @@ async fn world(server: TestServer) -> World {
     };
     let account = app::backend::accounts::parse_form(&form).unwrap();
     let pending = app::backend::accounts::create(&server.db.conn, &account, None, now).await.unwrap().id;
-    World { server, other_guide, other_client, pending }
+    let dead_message = app::backend::entities::outbox_message::ActiveModel {
+        kind: Set("invitation".into()),
+        idempotency_key: Set("invitation:dead".into()),
+        to_name: Set("Pentti Odottaja".into()),
+        to_address: Set("pending@rinnalla.example".into()),
+        locale: Set("fi".into()),
+        subject: Set("Kutsu Rinnallaan".into()),
+        text_body: Set("...".into()),
+        html_body: Set("...".into()),
+        attachments: Set("[]".into()),
+        status: Set("dead".into()),
+        attempts: Set(12),
+        next_attempt_at: Set(now),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&server.db.conn)
+    .await
+    .unwrap()
+    .id;
+    World { server, other_guide, other_client, pending, dead_message }
+}
+
+fn own_account() -> Resource {
+    Resource::Account { roles: RoleSet::new([Role::Guide]), is_self: true }
 }
 
 /// A request for each endpoint, aimed at another person's record, and the resource the
@@ -101,6 +126,11 @@ fn fixture(world: &World, path: &str, caller: &str) -> (Vec<(&'static str, Strin
         "audit/client" => {
             (vec![("client_id", world.other_client.to_string()), ("page", "0".into())], Resource::Nothing)
         }
+        "outbox/list" => (vec![], Resource::Nothing),
+        // Each allowed retry puts the dead message back; the policy check comes first.
+        "outbox/retry" => (vec![("id", world.dead_message.to_string())], Resource::Nothing),
+        "settings/notifications" => (vec![], own_account()),
+        "settings/notifications/save" => (vec![("email[visit_reminder]", "on".into())], own_account()),
         "clients/list" => (vec![], Resource::Nothing),
         "clients/get" => (vec![("id", world.other_client.to_string())], other_client),
         other => panic!("no fixture for the endpoint {other}: add one to tests/policy.rs"),

@@ -6,7 +6,7 @@ use sea_orm::{
     ActiveModelTrait,
     ActiveValue::{NotSet, Set},
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
-    TransactionTrait,
+    TransactionSession, TransactionTrait,
 };
 
 use super::{
@@ -15,7 +15,7 @@ use super::{
     ctx::Ctx,
     emails,
     entities::{user, user_role},
-    passwords, request, session_store, tokens,
+    outbox, passwords, request, session_store, tokens,
 };
 use crate::{
     api::{
@@ -83,8 +83,8 @@ fn email_taken(error: &sea_orm::DbErr) -> bool {
 }
 
 /// Inserts an account and its roles in one transaction. The e-mail address must be free.
-pub async fn create(
-    db: &DatabaseConnection,
+pub async fn create<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
     account: &NewAccount,
     password_hash: Option<String>,
     now: DateTime<Utc>,
@@ -180,16 +180,24 @@ pub async fn invite(ctx: &Ctx, form: &AccountForm) -> Result<UserId, AppError> {
     let new = parse_form(form)?;
     let resource = Resource::Account { roles: new.roles.clone(), is_self: false };
     ctx.authorize(Action::InviteAccount, &resource, entity::ACCOUNT, None).await?;
-    let account = create(&ctx.db, &new, None, ctx.now).await?;
+    // The account, its invitation token and the invitation e-mail are saved together or not at all.
+    let txn = ctx.db.begin().await.map_err(AppError::internal)?;
+    let account = create(&txn, &new, None, ctx.now).await?;
+    queue_invitation(ctx, &txn, &account).await?;
+    txn.commit().await.map_err(AppError::internal)?;
+    request::state()?.outbox.wakeup.notify_one();
     ctx.audit_allowed(Action::InviteAccount, entity::ACCOUNT, Some(account.id.to_string())).await?;
-    send_invitation(ctx, &account).await?;
     Ok(UserId(account.id))
 }
 
-async fn send_invitation(ctx: &Ctx, account: &user::Model) -> Result<(), AppError> {
-    tokens::revoke_all(&ctx.db, account.id, tokens::Purpose::Invitation, ctx.now).await?;
-    let secret = tokens::issue(
-        &ctx.db,
+async fn queue_invitation(
+    ctx: &Ctx,
+    txn: &impl ConnectionTrait,
+    account: &user::Model,
+) -> Result<(), AppError> {
+    tokens::revoke_all(txn, account.id, tokens::Purpose::Invitation, ctx.now).await?;
+    let (token_id, secret) = tokens::issue(
+        txn,
         account.id,
         tokens::Purpose::Invitation,
         INVITATION_VALID_FOR,
@@ -199,14 +207,15 @@ async fn send_invitation(ctx: &Ctx, account: &user::Model) -> Result<(), AppErro
     .await?;
     let state = request::state()?;
     let inviter = user::Entity::find_by_id(ctx.actor_id())
-        .one(&ctx.db)
+        .one(txn)
         .await
         .map_err(AppError::internal)?
         .map(|u| u.name)
         .unwrap_or_default();
     let link = format!("{}/invitation/{secret}", state.settings.public_origin);
-    let mail = emails::invitation(account, &inviter, &link);
-    state.mailer.send(mail).await.map_err(AppError::internal)
+    let mail = emails::invitation(account, &inviter, &link, format!("invitation:{token_id}"));
+    outbox::enqueue(txn, mail, ctx.now).await.map_err(AppError::internal)?;
+    Ok(())
 }
 
 pub async fn reinvite(ctx: &Ctx, id: UserId) -> Result<(), AppError> {
@@ -221,8 +230,11 @@ pub async fn reinvite(ctx: &Ctx, id: UserId) -> Result<(), AppError> {
     if account.password_hash.is_some() || !account.active {
         return Err(AppError::Conflict);
     }
-    ctx.audit_allowed(Action::InviteAccount, entity::ACCOUNT, Some(id.to_string())).await?;
-    send_invitation(ctx, &account).await
+    let txn = ctx.db.begin().await.map_err(AppError::internal)?;
+    queue_invitation(ctx, &txn, &account).await?;
+    txn.commit().await.map_err(AppError::internal)?;
+    request::state()?.outbox.wakeup.notify_one();
+    ctx.audit_allowed(Action::InviteAccount, entity::ACCOUNT, Some(id.to_string())).await
 }
 
 pub async fn update(ctx: &Ctx, id: UserId, form: &AccountForm) -> Result<(), AppError> {
@@ -354,18 +366,17 @@ pub async fn request_reset(email: &str) -> Result<(), AppError> {
         tracing::info!("password reset asked for an unknown or inactive address");
         return Ok(());
     };
-    tokens::revoke_all(&state.db, account.id, tokens::Purpose::PasswordReset, now).await?;
-    let secret = tokens::issue(
-        &state.db,
-        account.id,
-        tokens::Purpose::PasswordReset,
-        PASSWORD_RESET_VALID_FOR,
-        None,
-        now,
-    )
-    .await?;
+    let txn = state.db.begin().await.map_err(AppError::internal)?;
+    tokens::revoke_all(&txn, account.id, tokens::Purpose::PasswordReset, now).await?;
+    let (token_id, secret) =
+        tokens::issue(&txn, account.id, tokens::Purpose::PasswordReset, PASSWORD_RESET_VALID_FOR, None, now)
+            .await?;
     let link = format!("{}/password-reset/{secret}", state.settings.public_origin);
-    state.mailer.send(emails::password_reset(&account, &link)).await.map_err(AppError::internal)
+    let mail = emails::password_reset(&account, &link, format!("password_reset:{token_id}"));
+    outbox::enqueue(&txn, mail, now).await.map_err(AppError::internal)?;
+    txn.commit().await.map_err(AppError::internal)?;
+    state.outbox.wakeup.notify_one();
+    Ok(())
 }
 
 /// The command line's first admin: an account with the admin role and a one-time link (valid a
@@ -386,8 +397,10 @@ pub async fn create_admin(
     };
     let new = parse_form(&form)?;
     let now = Utc::now();
-    let account = create(db, &new, None, now).await?;
-    let secret =
-        tokens::issue(db, account.id, tokens::Purpose::Invitation, INVITATION_VALID_FOR, None, now).await?;
+    let txn = db.begin().await.map_err(AppError::internal)?;
+    let account = create(&txn, &new, None, now).await?;
+    let (_, secret) =
+        tokens::issue(&txn, account.id, tokens::Purpose::Invitation, INVITATION_VALID_FOR, None, now).await?;
+    txn.commit().await.map_err(AppError::internal)?;
     Ok(format!("{public_origin}/invitation/{secret}"))
 }

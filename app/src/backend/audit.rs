@@ -32,6 +32,7 @@ pub mod entity {
     pub const ACCOUNT: &str = "account";
     pub const AUDIT_LOG: &str = "audit_log";
     pub const SESSION: &str = "session";
+    pub const OUTBOX: &str = "outbox";
 }
 
 /// One event to append.

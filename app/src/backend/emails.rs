@@ -1,51 +1,85 @@
-//! The e-mails Rinnalla sends, in the recipient's language. Plain, friendly, and free of client
-//! details: e-mail is not a safe channel for special-category data, so messages only say that
-//! something is waiting in Rinnalla and give the link.
+//! The e-mails Rinnalla sends, in the recipient's language: a subject, plain text, and HTML
+//! made from the same text. Plain, friendly, and free of client details: e-mail is not a safe
+//! channel for special-category data, so messages only say that something is waiting in
+//! Rinnalla and give the link.
 
-use super::{entities::user, mail::Mail};
-use crate::i18n::{Locale, td_string};
+use super::{
+    entities::user,
+    outbox::{Outgoing, Recipient},
+};
+use crate::{
+    domain::outbox::MessageKind,
+    i18n::{Locale, td_string},
+};
 
 fn locale_of(account: &user::Model) -> Locale {
     account.locale.parse().unwrap_or_default()
 }
 
-/// HTML from the plain text: each paragraph escaped, lines that are links made clickable.
-pub fn html_from_text(text: &str) -> String {
+pub fn recipient(account: &user::Model) -> Recipient {
+    Recipient {
+        user_id: Some(account.id),
+        name: account.name.clone(),
+        address: account.email.clone(),
+        locale: account.locale.clone(),
+    }
+}
+
+/// HTML from the plain text: paragraphs escaped, a line that is a link made a button, and a
+/// footer saying where the message comes from.
+pub fn html_from_text(text: &str, footer: &str) -> String {
     let paragraphs: Vec<String> = text
         .split("\n\n")
         .map(|paragraph| {
-            let lines: Vec<String> = paragraph
-                .lines()
-                .map(|line| {
-                    let escaped = html_escape::encode_text(line);
-                    if line.starts_with("https://") || line.starts_with("http://") {
-                        let href = html_escape::encode_double_quoted_attribute(line);
-                        format!("<a href=\"{href}\">{escaped}</a>")
-                    } else {
-                        escaped.into_owned()
-                    }
-                })
-                .collect();
+            let trimmed = paragraph.trim();
+            if !trimmed.contains(char::is_whitespace)
+                && (trimmed.starts_with("https://") || trimmed.starts_with("http://"))
+            {
+                let href = html_escape::encode_double_quoted_attribute(trimmed);
+                return format!(
+                    "<p><a href=\"{href}\" style=\"display:inline-block;padding:12px 20px;\
+                     background:#1f5f8b;color:#ffffff;border-radius:6px;text-decoration:none;\
+                     font-weight:600\">{}</a></p>\n<p style=\"font-size:13px;color:#4b5560\">{}</p>",
+                    html_escape::encode_text(trimmed),
+                    html_escape::encode_text(trimmed)
+                );
+            }
+            let lines: Vec<String> =
+                paragraph.lines().map(|line| html_escape::encode_text(line).into_owned()).collect();
             format!("<p>{}</p>", lines.join("<br>"))
         })
         .collect();
     format!(
-        "<!DOCTYPE html><html><body style=\"font-family:sans-serif;line-height:1.5\">{}</body></html>",
-        paragraphs.join("\n")
+        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head>\
+         <body style=\"font-family:system-ui,sans-serif;line-height:1.5;color:#1d2327;max-width:40em\">\
+         {}\n<hr style=\"border:0;border-top:1px solid #c9ced3\">\
+         <p style=\"font-size:13px;color:#4b5560\">{}</p></body></html>",
+        paragraphs.join("\n"),
+        html_escape::encode_text(footer)
     )
 }
 
-fn mail(account: &user::Model, subject: String, text: String) -> Mail {
-    Mail {
-        to_name: account.name.clone(),
-        to_address: account.email.clone(),
+fn outgoing(
+    kind: MessageKind,
+    key: String,
+    account: &user::Model,
+    subject: String,
+    text: String,
+) -> Outgoing {
+    let footer = td_string!(locale_of(account), email.footer).to_string();
+    Outgoing {
+        kind,
+        key,
+        recipient: recipient(account),
         subject,
-        html: html_from_text(&text),
-        text,
+        html: html_from_text(&text, &footer),
+        text: format!("{text}\n\n-- \n{footer}"),
+        attachments: Vec::new(),
     }
 }
 
-pub fn invitation(account: &user::Model, inviter: &str, link: &str) -> Mail {
+/// `key` names the token the link carries: one message per invitation.
+pub fn invitation(account: &user::Model, inviter: &str, link: &str, key: String) -> Outgoing {
     let locale = locale_of(account);
     let subject = td_string!(locale, email.invitation.subject).to_string();
     let text = td_string!(
@@ -55,14 +89,14 @@ pub fn invitation(account: &user::Model, inviter: &str, link: &str) -> Mail {
         inviter = inviter,
         link = link
     );
-    mail(account, subject, text)
+    outgoing(MessageKind::Invitation, key, account, subject, text)
 }
 
-pub fn password_reset(account: &user::Model, link: &str) -> Mail {
+pub fn password_reset(account: &user::Model, link: &str, key: String) -> Outgoing {
     let locale = locale_of(account);
     let subject = td_string!(locale, email.password_reset.subject).to_string();
     let text = td_string!(locale, email.password_reset.text, name = account.name.as_str(), link = link);
-    mail(account, subject, text)
+    outgoing(MessageKind::PasswordReset, key, account, subject, text)
 }
 
 #[cfg(test)]
@@ -70,13 +104,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn html_escapes_text_and_links_urls() {
-        let html = html_from_text("Hei <Aino> & co,\n\nhttps://x.fi/a?b=1&c=2\n\nKiitos");
+    fn html_escapes_text_and_makes_a_lone_link_a_button() {
+        let html = html_from_text("Hei <Aino> & co,\n\nhttps://x.fi/a?b=1&c=2\n\nKiitos", "Rinnalla");
         assert!(html.contains("<p>Hei &lt;Aino&gt; &amp; co,</p>"), "{html}");
-        assert!(
-            html.contains("<a href=\"https://x.fi/a?b=1&amp;c=2\">https://x.fi/a?b=1&amp;c=2</a>"),
-            "{html}"
-        );
+        assert!(html.contains("<a href=\"https://x.fi/a?b=1&amp;c=2\""), "{html}");
         assert!(html.contains("<p>Kiitos</p>"));
+        assert!(html.contains("Rinnalla</p></body>"));
     }
 }

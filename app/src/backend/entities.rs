@@ -5,6 +5,8 @@
 pub mod account_token;
 pub mod audit_event;
 pub mod client;
+pub mod notification_setting;
+pub mod outbox_message;
 pub mod session;
 pub mod sign_in_failure;
 pub mod user;

@@ -7,7 +7,7 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sea_orm::DatabaseConnection;
 
-use super::mail::Mailer;
+use super::outbox::Sender;
 use crate::domain::sign_in::SessionLimits;
 
 #[derive(Clone, FromRef)]
@@ -15,7 +15,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: DatabaseConnection,
     pub settings: Arc<Settings>,
-    pub mailer: Arc<dyn Mailer>,
+    /// The e-mail outbox's sender (transport, sender address, wake-up signal).
+    pub outbox: Sender,
 }
 
 /// Settings the app needs at run time (the server reads them from its configuration).

@@ -22,7 +22,7 @@ pub struct TestDb {
 }
 
 enum Cleanup {
-    SqliteFile(#[allow(dead_code)] tempfile::TempDir),
+    SqliteFile { url: String, _dir: tempfile::TempDir },
     PostgresSchema { admin_url: String, schema: String },
 }
 
@@ -47,7 +47,7 @@ pub async fn sqlite() -> TestDb {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
     let conn = db::connect_and_migrate(&url, 5).await.expect("migrated SQLite database");
-    TestDb { conn, backend: "sqlite", cleanup: Cleanup::SqliteFile(dir) }
+    TestDb { conn, backend: "sqlite", cleanup: Cleanup::SqliteFile { url, _dir: dir } }
 }
 
 /// The PostgreSQL server to test against, if `TEST_DATABASE_URL` names one.
@@ -77,6 +77,20 @@ pub async fn postgres() -> Option<TestDb> {
         migrations::Migrator::up(&conn, None).await.expect("migrated PostgreSQL schema");
     }
     Some(TestDb { conn, backend: "postgres", cleanup: Cleanup::PostgresSchema { admin_url, schema } })
+}
+
+impl TestDb {
+    /// Another connection pool to the same database, as a second server instance has.
+    pub async fn second_pool(&self) -> DatabaseConnection {
+        match &self.cleanup {
+            Cleanup::SqliteFile { url, .. } => db::connect(url, 5).await.expect("second SQLite pool"),
+            Cleanup::PostgresSchema { admin_url, schema } => {
+                let mut options = ConnectOptions::new(admin_url.clone());
+                options.max_connections(10).sqlx_logging(false).set_schema_search_path(schema.clone());
+                Database::connect(options).await.expect("second PostgreSQL pool")
+            }
+        }
+    }
 }
 
 impl Drop for TestDb {

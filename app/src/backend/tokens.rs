@@ -32,7 +32,7 @@ fn hash(token: &str) -> String {
     format!("{:x}", Sha256::digest(token.as_bytes()))
 }
 
-/// Creates a token for `user_id` and returns the secret that goes into the link.
+/// Creates a token for `user_id` and returns its id and the secret that goes into the link.
 pub async fn issue(
     db: &impl ConnectionTrait,
     user_id: i64,
@@ -40,11 +40,11 @@ pub async fn issue(
     valid_for: Duration,
     created_by: Option<i64>,
     now: DateTime<Utc>,
-) -> Result<String, AppError> {
+) -> Result<(i64, String), AppError> {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     let secret = base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, bytes);
-    account_token::ActiveModel {
+    let token = account_token::ActiveModel {
         id: NotSet,
         user_id: Set(user_id),
         purpose: Set(purpose.as_str().to_owned()),
@@ -57,7 +57,7 @@ pub async fn issue(
     .insert(db)
     .await
     .map_err(AppError::internal)?;
-    Ok(secret)
+    Ok((token.id, secret))
 }
 
 /// The live token behind `secret` (right purpose, unused, unexpired), without using it up.

@@ -44,6 +44,8 @@ pub enum MenuItem {
     Clients,
     Staff,
     AuditLog,
+    Outbox,
+    Settings,
 }
 
 impl MenuItem {
@@ -53,6 +55,8 @@ impl MenuItem {
             MenuItem::Clients => "/clients",
             MenuItem::Staff => "/admin/users",
             MenuItem::AuditLog => "/admin/audit",
+            MenuItem::Outbox => "/admin/outbox",
+            MenuItem::Settings => "/settings",
         }
     }
 }
@@ -74,6 +78,12 @@ pub fn menu(roles: &super::roles::RoleSet) -> Vec<MenuItem> {
     if allowed(Action::ReadAuditLog) {
         items.push(MenuItem::AuditLog);
     }
+    if allowed(Action::ViewOutbox) {
+        items.push(MenuItem::Outbox);
+    }
+    if allowed(Action::ManageOwnSettings) {
+        items.push(MenuItem::Settings);
+    }
     items
 }
 
@@ -84,10 +94,14 @@ mod menu_tests {
 
     #[test]
     fn each_role_gets_its_own_menu() {
-        assert_eq!(menu(&RoleSet::new([Role::Guide])), vec![Home, Clients]);
-        assert_eq!(menu(&RoleSet::new([Role::SocialWorker])), vec![Home, Clients]);
-        assert_eq!(menu(&RoleSet::new([Role::Coordinator])), vec![Home, Clients, Staff]);
-        assert_eq!(menu(&RoleSet::new([Role::Admin])), vec![Home, Staff, AuditLog]);
-        assert_eq!(menu(&RoleSet::new([Role::Admin, Role::Guide])), vec![Home, Clients, Staff, AuditLog]);
+        assert_eq!(menu(&RoleSet::new([Role::Guide])), vec![Home, Clients, Settings]);
+        assert_eq!(menu(&RoleSet::new([Role::SocialWorker])), vec![Home, Clients, Settings]);
+        assert_eq!(menu(&RoleSet::new([Role::Coordinator])), vec![Home, Clients, Staff, Settings]);
+        assert_eq!(menu(&RoleSet::new([Role::Admin])), vec![Home, Staff, AuditLog, Outbox, Settings]);
+        assert_eq!(
+            menu(&RoleSet::new([Role::Admin, Role::Guide])),
+            vec![Home, Clients, Staff, AuditLog, Outbox, Settings]
+        );
+        assert_eq!(menu(&RoleSet::default()), vec![Home], "no roles, nothing to open");
     }
 }

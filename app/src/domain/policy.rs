@@ -35,6 +35,12 @@ pub enum Action {
     ListClients,
     /// Open one client's card.
     ViewClient,
+    /// See the e-mail outbox: queued, sent and dead messages.
+    ViewOutbox,
+    /// Put a dead message back in the queue.
+    RetryOutboxMessage,
+    /// Choose which optional e-mails one gets (one's own settings).
+    ManageOwnSettings,
 }
 
 impl Action {
@@ -49,6 +55,9 @@ impl Action {
             Action::ReadClientAuditReport => "read_client_audit_report",
             Action::ListClients => "list_clients",
             Action::ViewClient => "view_client",
+            Action::ViewOutbox => "view_outbox",
+            Action::RetryOutboxMessage => "retry_outbox_message",
+            Action::ManageOwnSettings => "manage_own_settings",
         }
     }
 }
@@ -102,7 +111,9 @@ fn role_can(role: Role, me: UserId, action: Action, resource: &Resource) -> bool
             }
             _ => false,
         },
-        (Admin, ReadAuditLog | ReadClientAuditReport) => true,
+        (Admin, ReadAuditLog | ReadClientAuditReport | ViewOutbox | RetryOutboxMessage) => true,
+        // Everyone manages their own notification settings, and only their own.
+        (_, ManageOwnSettings) => !matches!(resource, Resource::Account { is_self: false, .. }),
         // Client data: coordinators all, guides their own clients, social workers the clients
         // they referred. Admins see none by that role alone: minimal access.
         (Coordinator | Guide | SocialWorker, ListClients) => true,
@@ -157,9 +168,16 @@ mod tests {
     /// The actor's own resource and another's, for each action.
     fn own_and_other(action: Action) -> (Resource, Resource) {
         match action {
-            ListAccounts | ReadAuditLog | ReadClientAuditReport | ListClients => {
-                (Resource::Nothing, Resource::Nothing)
-            }
+            ListAccounts
+            | ReadAuditLog
+            | ReadClientAuditReport
+            | ListClients
+            | ViewOutbox
+            | RetryOutboxMessage => (Resource::Nothing, Resource::Nothing),
+            ManageOwnSettings => (
+                Resource::Account { roles: RoleSet::new([Role::Guide]), is_self: true },
+                Resource::Account { roles: RoleSet::new([Role::Guide]), is_self: false },
+            ),
             // For accounts, "own" is the actor's own account, "other" a guide's account.
             InviteAccount | EditAccount | DeactivateAccount => (
                 Resource::Account { roles: RoleSet::new([Role::Guide]), is_self: true },
@@ -176,17 +194,21 @@ mod tests {
     /// admin, coordinator, social worker, guide. `Y` allow, `N` deny.
     const Y: bool = true;
     const N: bool = false;
+    #[rustfmt::skip]
     fn expected(action: Action) -> [(bool, bool); 4] {
         match action {
-            //                       admin     coordinator social worker guide
-            ListAccounts => [(Y, Y), (Y, Y), (N, N), (N, N)],
-            InviteAccount => [(Y, Y), (N, Y), (N, N), (N, N)],
-            EditAccount => [(Y, Y), (N, Y), (N, N), (N, N)],
-            DeactivateAccount => [(N, Y), (N, Y), (N, N), (N, N)],
-            ReadAuditLog => [(Y, Y), (N, N), (N, N), (N, N)],
-            ReadClientAuditReport => [(Y, Y), (N, N), (N, N), (N, N)],
-            ListClients => [(N, N), (Y, Y), (Y, Y), (Y, Y)],
-            ViewClient => [(N, N), (Y, Y), (Y, N), (Y, N)],
+            //                        admin   coordinator  social worker  guide
+            ListAccounts =>          [(Y, Y), (Y, Y),      (N, N),        (N, N)],
+            InviteAccount =>         [(Y, Y), (N, Y),      (N, N),        (N, N)],
+            EditAccount =>           [(Y, Y), (N, Y),      (N, N),        (N, N)],
+            DeactivateAccount =>     [(N, Y), (N, Y),      (N, N),        (N, N)],
+            ReadAuditLog =>          [(Y, Y), (N, N),      (N, N),        (N, N)],
+            ReadClientAuditReport => [(Y, Y), (N, N),      (N, N),        (N, N)],
+            ListClients =>           [(N, N), (Y, Y),      (Y, Y),        (Y, Y)],
+            ViewClient =>            [(N, N), (Y, Y),      (Y, N),        (Y, N)],
+            ViewOutbox =>            [(Y, Y), (N, N),      (N, N),        (N, N)],
+            RetryOutboxMessage =>    [(Y, Y), (N, N),      (N, N),        (N, N)],
+            ManageOwnSettings =>     [(Y, N), (Y, N),      (Y, N),        (Y, N)],
         }
     }
 

@@ -17,6 +17,8 @@ pub fn menu_label(locale: Locale, item: MenuItem) -> &'static str {
         MenuItem::Clients => td_string!(locale, nav.clients),
         MenuItem::Staff => td_string!(locale, nav.staff),
         MenuItem::AuditLog => td_string!(locale, nav.audit),
+        MenuItem::Outbox => td_string!(locale, nav.outbox),
+        MenuItem::Settings => td_string!(locale, nav.settings),
     }
 }
 

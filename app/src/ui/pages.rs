@@ -2,6 +2,8 @@ pub mod audit;
 pub mod clients;
 pub mod home;
 pub mod not_found;
+pub mod outbox;
 pub mod password;
+pub mod settings;
 pub mod sign_in;
 pub mod staff;

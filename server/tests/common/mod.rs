@@ -2,6 +2,8 @@
 //! browser (form posts with `Origin`, a cookie jar per person).
 #![allow(dead_code)]
 
+pub mod smtp;
+
 use app::backend::testing::TestDb;
 use clap::Parser;
 use server::{Application, cli::Cli};
@@ -69,6 +71,17 @@ impl TestServer {
                 }
             })
             .collect()
+    }
+
+    /// Waits (up to ten seconds) for the outbox sender to deliver a mail that `matches`.
+    pub async fn wait_for_mail(&self, matches: impl Fn(&Mail) -> bool) -> Mail {
+        for _ in 0..100 {
+            if let Some(mail) = self.mails().into_iter().rev().find(|m| matches(m)) {
+                return mail;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("no such mail was sent: {:?}", self.mails())
     }
 
     /// The e-mails written so far, as raw text.

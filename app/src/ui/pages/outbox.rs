@@ -1,0 +1,101 @@
+//! The e-mail outbox (admins): what waits, what was given up, what went; retry a dead one.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::{
+    api::outbox::{OutboxMessageRow, RetryOutboxMessage, outbox_overview},
+    domain::time::{HELSINKI, format_local},
+    i18n::*,
+    ui::components::{ErrorNotice, ErrorPage, OkNotice, action_error, require_user},
+};
+
+pub fn local_time(rfc3339: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .map(|at| format_local(at.with_timezone(&chrono::Utc), HELSINKI))
+        .unwrap_or_else(|_| rfc3339.to_owned())
+}
+
+pub fn kind_name(locale: Locale, kind: &str) -> &'static str {
+    match kind {
+        "invitation" => td_string!(locale, kinds.invitation),
+        "password_reset" => td_string!(locale, kinds.password_reset),
+        "referral_received" => td_string!(locale, kinds.referral_received),
+        "guide_proposed" => td_string!(locale, kinds.guide_proposed),
+        "first_contact_overdue" => td_string!(locale, kinds.first_contact_overdue),
+        "meeting_invitation" => td_string!(locale, kinds.meeting_invitation),
+        "visit_reminder" => td_string!(locale, kinds.visit_reminder),
+        _ => td_string!(locale, kinds.other),
+    }
+}
+
+#[component]
+fn MessageList(
+    #[prop(into)] heading: String,
+    rows: Vec<OutboxMessageRow>,
+    retry: Option<ServerAction<RetryOutboxMessage>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    view! {
+        <h2>{heading}</h2>
+        {if rows.is_empty() {
+            view! { <p class="muted">{t!(i18n, outbox.none)}</p> }.into_any()
+        } else {
+            view! {
+                <ul class="list">
+                    {rows.into_iter().map(|row| view! {
+                        <li class="card">
+                            <strong>{kind_name(locale, &row.kind)}</strong>
+                            <div>{row.to_address.clone()}</div>
+                            <div class="muted">
+                                {t!(i18n, outbox.created)}": "{local_time(&row.created_at)}
+                                {row.sent_at.as_ref().map(|at| format!(" · {}", local_time(at)))}
+                            </div>
+                            <div class="muted">{t!(i18n, outbox.attempts)}": "{row.attempts}</div>
+                            {row.last_error.clone().map(|error| view! { <div class="field__error">{error}</div> })}
+                            {retry.map(|action| view! {
+                                <ActionForm action=action>
+                                    <input type="hidden" name="id" value=row.id.to_string() />
+                                    <button class="button button--secondary" type="submit">{t!(i18n, outbox.retry)}</button>
+                                </ActionForm>
+                            })}
+                        </li>
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+    }
+}
+
+#[component]
+pub fn OutboxPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let Some(_) = require_user() else { return ().into_any() };
+    let overview = Resource::new_blocking(|| (), |_| outbox_overview());
+    let retry = ServerAction::<RetryOutboxMessage>::new();
+    let error = action_error(retry);
+    let retried = use_query_map().get_untracked().get("retried").is_some();
+    view! {
+        <Title text=t_string!(i18n, outbox.title) />
+        <h1>{t!(i18n, outbox.title)}</h1>
+        {retried.then(|| view! { <OkNotice text=t_string!(i18n, outbox.retried).to_string() /> })}
+        <ErrorNotice error=error />
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match overview.await {
+                    Err(error) => view! { <ErrorPage error=error /> }.into_any(),
+                    Ok(o) => view! {
+                        <p>{t!(i18n, outbox.summary, queued = o.queued, sent = o.sent, dead = o.dead)}</p>
+                        <p class="muted">{t!(i18n, outbox.transport)}": "{o.transport.clone()}</p>
+                        <MessageList heading=t_string!(i18n, outbox.dead_heading).to_string() rows=o.dead_rows retry=Some(retry) />
+                        <MessageList heading=t_string!(i18n, outbox.queued_heading).to_string() rows=o.queued_rows retry=None />
+                        <MessageList heading=t_string!(i18n, outbox.sent_heading).to_string() rows=o.sent_rows retry=None />
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+    .into_any()
+}
