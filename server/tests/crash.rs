@@ -45,6 +45,7 @@ fn start(database_url: &str, sink: &SmtpSink, sender: bool, mail_dir: &std::path
             return (child, url);
         }
     }
+    kill(&mut child, "KILL");
     panic!("the server did not start");
 }
 
