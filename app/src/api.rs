@@ -9,8 +9,11 @@ pub mod auth;
 pub mod clients;
 pub mod error;
 pub mod forms;
+pub mod guidance;
+pub mod guides;
 pub mod language;
 pub mod outbox;
+pub mod referrals;
 pub mod settings;
 
 pub use error::AppError;
@@ -66,6 +69,27 @@ pub const ENDPOINTS: &[Endpoint] = &[
     guarded("outbox/retry", Action::RetryOutboxMessage),
     guarded("settings/notifications", Action::ManageOwnSettings),
     guarded("settings/notifications/save", Action::ManageOwnSettings),
+    public("topics/list"),
+    client_data("referrals/submit", Action::SubmitReferral),
+    client_data("referrals/list", Action::ListReferrals),
+    client_data("referrals/get", Action::ViewReferral),
+    client_data("referrals/ranking", Action::ProposeGuide),
+    client_data("referrals/propose", Action::ProposeGuide),
+    client_data("referrals/introductions", Action::ProposeGuide),
+    client_data("referrals/batch-preview", Action::BatchAssign),
+    client_data("referrals/batch-apply", Action::BatchAssign),
+    client_data("referrals/first-contact", Action::RecordFirstContact),
+    client_data("proposals/mine", Action::ListOwnProposals),
+    client_data("proposals/respond", Action::RespondToProposal),
+    client_data("consents/withdraw", Action::ManageConsent),
+    client_data("guidance/update", Action::EditGuidancePeriod),
+    client_data("guidance/end", Action::EndGuidance),
+    client_data("transfers/request", Action::RequestTransfer),
+    client_data("transfers/list", Action::DecideTransfer),
+    client_data("transfers/decide", Action::DecideTransfer),
+    guarded("guides/list", Action::ViewGuides),
+    guarded("guides/profile", Action::EditGuideProfile),
+    guarded("guides/profile/save", Action::EditGuideProfile),
     client_data("clients/list", Action::ListClients),
     client_data("clients/get", Action::ViewClient),
 ];

@@ -2,11 +2,16 @@
 //! browser alike and unit-tested here.
 
 pub mod accounts;
+pub mod availability;
+pub mod guidance;
 pub mod ids;
 pub mod languages;
+pub mod matching;
 pub mod navigation;
 pub mod outbox;
+pub mod places;
 pub mod policy;
+pub mod referrals;
 pub mod roles;
 pub mod sign_in;
 pub mod time;

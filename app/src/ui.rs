@@ -2,6 +2,7 @@
 //! `#[island]` components are hydrated in the browser.
 
 pub mod components;
+pub mod explain;
 pub mod language;
 pub mod layout;
 pub mod menu;
@@ -62,6 +63,20 @@ pub fn App() -> impl IntoView {
                             view=|| view! { <pages::password::SetPasswordPage purpose="invitation" /> }
                             ssr=SsrMode::Async
                         />
+                        <Route path=path!("/referrals") view=pages::referrals::ReferralListPage ssr=SsrMode::Async />
+                        <Route path=path!("/referrals/new") view=pages::referrals::NewReferralPage ssr=SsrMode::Async />
+                        <Route path=path!("/referrals/batch") view=pages::referrals::BatchPage ssr=SsrMode::Async />
+                        <Route path=path!("/referrals/:id") view=pages::referrals::ReferralPage ssr=SsrMode::Async />
+                        <Route
+                            path=path!("/referrals/:id/introductions")
+                            view=pages::referrals::IntroductionsPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route path=path!("/proposals") view=pages::proposals::ProposalsPage ssr=SsrMode::Async />
+                        <Route path=path!("/guides") view=pages::guides::GuidesPage ssr=SsrMode::Async />
+                        <Route path=path!("/guides/:id") view=pages::guides::GuideProfilePage ssr=SsrMode::Async />
+                        <Route path=path!("/profile") view=pages::guides::MyProfilePage ssr=SsrMode::Async />
+                        <Route path=path!("/transfers") view=pages::transfers::TransfersPage ssr=SsrMode::Async />
                         <Route path=path!("/clients") view=pages::clients::ClientListPage ssr=SsrMode::Async />
                         <Route path=path!("/clients/:id") view=pages::clients::ClientPage ssr=SsrMode::Async />
                         <Route path=path!("/clients/:id/audit") view=pages::audit::ClientAuditPage ssr=SsrMode::Async />

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_accounts;
 mod m20261123_000002_clients;
 mod m20261123_000003_outbox;
+mod m20261123_000004_referrals;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_accounts::Migration),
             Box::new(m20261123_000002_clients::Migration),
             Box::new(m20261123_000003_outbox::Migration),
+            Box::new(m20261123_000004_referrals::Migration),
         ]
     }
 }

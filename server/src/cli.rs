@@ -79,7 +79,7 @@ fn print_demo(url: &str, seeded: bool) {
     }
     println!("Demo accounts (password for all: {DEMO_PASSWORD}):");
     for account in ACCOUNTS {
-        println!("  {:<14} {:<32} {}", account.role, account.email, account.name);
+        println!("  {:<14} {:<36} {}", account.role, account.email, account.name);
     }
     println!();
 }

@@ -1,12 +1,12 @@
-//! Background work inside the server: the outbox sender, and housekeeping of expired sessions
-//! and old sign-in failures.
+//! Background work inside the server: the outbox sender; first-contact escalations; housekeeping
+//! of expired sessions and old sign-in failures.
 
 use std::time::Duration;
 
-use app::backend::{AppState, auth, outbox, session_store::DbSessionStore};
+use app::backend::{AppState, auth, outbox, referrals, session_store::DbSessionStore};
 use tower_sessions::ExpiredDeletion;
 
-const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(10 * 60);
+const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(5 * 60);
 
 #[derive(Debug, Clone)]
 pub struct WorkerSettings {
@@ -49,6 +49,17 @@ async fn housekeeping(state: AppState) {
         }
         if let Err(error) = auth::prune_sign_in_failures(&state.db, chrono::Utc::now()).await {
             tracing::warn!(%error, "could not prune old sign-in failures");
+        }
+        // Referrals still without first contact on day 3 and day 6: e-mail the coordinators
+        // (each e-mail once, by its idempotency key, whichever instance gets there first).
+        match referrals::escalate_waiting(&state.db, &state.settings.public_origin, chrono::Utc::now()).await
+        {
+            Ok(0) => {}
+            Ok(queued) => {
+                tracing::info!(queued, "first-contact escalations queued");
+                state.outbox.wakeup.notify_one();
+            }
+            Err(error) => tracing::warn!(?error, "could not check waiting referrals"),
         }
     }
 }

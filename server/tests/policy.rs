@@ -8,15 +8,17 @@ use std::collections::BTreeSet;
 
 use app::{
     api::{Access, ENDPOINTS},
-    backend::entities::{audit_event, client, user},
+    backend::entities::{audit_event, client, consent, proposal, referral, transfer, user},
     domain::{
         ids::UserId,
-        policy::{Action, Actor, Resource, can},
+        policy::{Actor, Resource, can},
         roles::{Role, RoleSet},
     },
 };
 use common::{TestServer, call, demo, demo_servers};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+};
 
 #[test]
 fn every_server_function_is_listed_and_answers_post_only() {
@@ -36,6 +38,9 @@ fn every_server_function_is_listed_and_answers_post_only() {
 struct World {
     server: TestServer,
     other_guide: i64,
+    /// A guide with room for more clients, to propose.
+    free_guide: i64,
+    other_social_worker: i64,
     other_client: i64,
     pending: i64,
     dead_message: i64,
@@ -45,6 +50,8 @@ async fn world(server: TestServer) -> World {
     let users = user::Entity::find().all(&server.db.conn).await.unwrap();
     let id_of = |email: &str| users.iter().find(|u| u.email == email).unwrap().id;
     let other_guide = id_of(demo::GUIDE_2);
+    let free_guide = id_of(demo::FREE_GUIDE);
+    let other_social_worker = id_of(demo::SOCIAL_WORKER_2);
     let now = chrono::Utc::now();
     let other_client = client::ActiveModel {
         display_name: Set("Outi".into()),
@@ -88,7 +95,124 @@ async fn world(server: TestServer) -> World {
     .await
     .unwrap()
     .id;
-    World { server, other_guide, other_client, pending, dead_message }
+    World { server, other_guide, free_guide, other_social_worker, other_client, pending, dead_message }
+}
+
+/// How far a fresh case has come. Every fixture that changes something gets a case of its own,
+/// so what one allowed call changes never makes the next caller's answer differ.
+#[derive(Clone, Copy, PartialEq)]
+enum Stage {
+    /// Referred by the other social worker, waiting in the queue.
+    Submitted,
+    /// Proposed to the other guide, who has not answered.
+    Proposed,
+    /// The other guide's client, before first contact.
+    Active,
+    /// As `Active`, with a transfer asked for.
+    TransferAsked,
+}
+
+struct Case {
+    client: i64,
+    referral: i64,
+    consent: i64,
+    proposal: Option<i64>,
+    transfer: Option<i64>,
+}
+
+async fn case(world: &World, stage: Stage) -> Case {
+    let db = &world.server.db.conn;
+    let now = chrono::Utc::now();
+    let guide = matches!(stage, Stage::Active | Stage::TransferAsked).then_some(world.other_guide);
+    let client = client::ActiveModel {
+        display_name: Set("Testi".into()),
+        municipality: Set("Lapua".into()),
+        guide_id: Set(None),
+        referred_by: Set(Some(world.other_social_worker)),
+        contact_channel: Set("call".into()),
+        languages: Set("fi".into()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap()
+    .id;
+    let consent = consent::ActiveModel {
+        client_id: Set(client),
+        purpose: Set("experience_guidance".into()),
+        shared_with: Set("Kokemusohjaaja".into()),
+        given_at: Set(now),
+        recorded_by: Set(Some(world.other_social_worker)),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap()
+    .id;
+    let status = match stage {
+        Stage::Submitted => "submitted",
+        Stage::Proposed => "guide_proposed",
+        Stage::Active | Stage::TransferAsked => "accepted",
+    };
+    let referral = referral::ActiveModel {
+        client_id: Set(client),
+        referred_by: Set(Some(world.other_social_worker)),
+        needs: Set("substance_use".into()),
+        client_words: Set("Haluan jonkun mukaan virastoon.".into()),
+        urgent: Set(false),
+        status: Set(status.into()),
+        submitted_at: Set(now),
+        first_contact_due: Set(now + chrono::Duration::days(7)),
+        guide_id: Set(guide),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap()
+    .id;
+    let proposal = if stage == Stage::Proposed {
+        let row = proposal::ActiveModel {
+            referral_id: Set(referral),
+            guide_id: Set(world.other_guide),
+            milli_score: Set(500),
+            explanation: Set("[]".into()),
+            chosen_by: Set("coordinator".into()),
+            proposed_at: Set(now),
+            response: Set("pending".into()),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .unwrap();
+        Some(row.id)
+    } else {
+        None
+    };
+    if let Some(guide) = guide {
+        app::backend::guidance::start_period(db, client, guide, Some(referral), now).await.unwrap();
+    }
+    let transfer = if stage == Stage::TransferAsked {
+        let row = transfer::ActiveModel {
+            client_id: Set(client),
+            from_guide: Set(world.other_guide),
+            reason: Set("Kemiat eivät kohdanneet".into()),
+            requested_by: Set(Some(world.other_guide)),
+            requested_at: Set(now),
+            status: Set("pending".into()),
+            earlier_transfers: Set(0),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .unwrap();
+        Some(row.id)
+    } else {
+        None
+    };
+    Case { client, referral, consent, proposal, transfer }
 }
 
 fn own_account() -> Resource {
@@ -97,9 +221,12 @@ fn own_account() -> Resource {
 
 /// A request for each endpoint, aimed at another person's record, and the resource the
 /// policy sees for it. A new endpoint without a line here fails the test.
-fn fixture(world: &World, path: &str, caller: &str) -> (Vec<(&'static str, String)>, Resource) {
+async fn fixture(world: &World, path: &str, caller: &str) -> (Vec<(&'static str, String)>, Resource) {
     let guide_account = Resource::Account { roles: RoleSet::new([Role::Guide]), is_self: false };
     let other_client = Resource::Client { guide: Some(UserId(world.other_guide)), referred_by: None };
+    let referred_by = Some(UserId(world.other_social_worker));
+    let guided_by = Some(UserId(world.other_guide));
+    let id = |n: i64| n.to_string();
     let account_form = |email: String| {
         vec![
             ("form[name]", "Jussi Koski".to_owned()),
@@ -131,6 +258,109 @@ fn fixture(world: &World, path: &str, caller: &str) -> (Vec<(&'static str, Strin
         "outbox/retry" => (vec![("id", world.dead_message.to_string())], Resource::Nothing),
         "settings/notifications" => (vec![], own_account()),
         "settings/notifications/save" => (vec![("email[visit_reminder]", "on".into())], own_account()),
+        "topics/list" => (vec![], Resource::Nothing),
+        "referrals/submit" => (
+            vec![
+                ("form[display_name]", "Testi".into()),
+                ("form[place]", "Seinäjoki".into()),
+                ("form[languages][fi]", "on".into()),
+                ("form[needs][loneliness]", "on".into()),
+                ("form[consent]", "on".into()),
+            ],
+            Resource::Nothing,
+        ),
+        "referrals/list" | "referrals/batch-preview" | "referrals/batch-apply" => (vec![], Resource::Nothing),
+        "referrals/get" => {
+            let case = case(world, Stage::Proposed).await;
+            (
+                vec![("id", id(case.referral))],
+                Resource::Referral { referred_by, guides: vec![UserId(world.other_guide)] },
+            )
+        }
+        "referrals/ranking" => {
+            let case = case(world, Stage::Submitted).await;
+            (vec![("id", id(case.referral))], Resource::Referral { referred_by, guides: vec![] })
+        }
+        "referrals/propose" => {
+            let case = case(world, Stage::Submitted).await;
+            let form = vec![
+                ("id", id(case.referral)),
+                ("guide_id", id(world.free_guide)),
+                ("chosen_by", "coordinator".into()),
+            ];
+            (form, Resource::Referral { referred_by, guides: vec![] })
+        }
+        "referrals/introductions" => {
+            let case = case(world, Stage::Submitted).await;
+            let form = vec![("id", id(case.referral)), ("guides[0]", id(world.free_guide))];
+            (form, Resource::Referral { referred_by, guides: vec![] })
+        }
+        "referrals/first-contact" => {
+            let case = case(world, Stage::Active).await;
+            (
+                vec![("id", id(case.referral)), ("channel", "call".into())],
+                Resource::Client { guide: guided_by, referred_by },
+            )
+        }
+        // A proposal waiting for the other guide, so that their list is not empty.
+        "proposals/mine" => {
+            case(world, Stage::Proposed).await;
+            (vec![], Resource::Nothing)
+        }
+        "proposals/respond" => {
+            let case = case(world, Stage::Proposed).await;
+            let form = vec![
+                ("id", id(case.proposal.unwrap())),
+                ("accept", "false".into()),
+                ("reason", "Ei tilaa juuri nyt".into()),
+            ];
+            (form, Resource::Proposal { guide: UserId(world.other_guide) })
+        }
+        "consents/withdraw" => {
+            let case = case(world, Stage::Submitted).await;
+            (vec![("id", id(case.consent))], Resource::Client { guide: None, referred_by })
+        }
+        "guidance/update" => {
+            let case = case(world, Stage::Active).await;
+            let today = chrono::Utc::now().date_naive();
+            let form = vec![
+                ("client_id", id(case.client)),
+                ("planned_end", (today + chrono::Days::new(150)).to_string()),
+                ("review_due", (today + chrono::Days::new(60)).to_string()),
+            ];
+            (form, Resource::Client { guide: guided_by, referred_by })
+        }
+        "guidance/end" => {
+            let case = case(world, Stage::Active).await;
+            let form = vec![("client_id", id(case.client)), ("reason", "Tavoitteet saavutettu".into())];
+            (form, Resource::Client { guide: guided_by, referred_by })
+        }
+        "transfers/request" => {
+            let case = case(world, Stage::Active).await;
+            let form = vec![("client_id", id(case.client)), ("reason", "Kemiat eivät kohdanneet".into())];
+            (form, Resource::Client { guide: guided_by, referred_by })
+        }
+        // A transfer waiting, so that the list is not empty.
+        "transfers/list" => {
+            case(world, Stage::TransferAsked).await;
+            (vec![], Resource::Nothing)
+        }
+        "transfers/decide" => {
+            let case = case(world, Stage::TransferAsked).await;
+            (vec![("id", id(case.transfer.unwrap())), ("approve", "false".into())], Resource::Nothing)
+        }
+        "guides/list" => (vec![], Resource::Nothing),
+        "guides/profile" => (vec![("id", id(world.other_guide))], guide_account),
+        "guides/profile/save" => {
+            let form = vec![
+                ("id", id(world.other_guide)),
+                ("form[place]", "Lapua".into()),
+                ("form[max_caseload]", "4".into()),
+                ("form[topics][substance_use]", "on".into()),
+                ("form[introduction]", "Moi, olen Jussi.".into()),
+            ];
+            (form, guide_account)
+        }
         "clients/list" => (vec![], Resource::Nothing),
         "clients/get" => (vec![("id", world.other_client.to_string())], other_client),
         other => panic!("no fixture for the endpoint {other}: add one to tests/policy.rs"),
@@ -157,7 +387,7 @@ async fn every_guarded_server_function_answers_as_the_policy_decides() {
             let actor = actor(&world, email).await;
             for endpoint in ENDPOINTS {
                 let Access::Policy(action) = endpoint.access else { continue };
-                let (form, resource) = fixture(&world, endpoint.path, email);
+                let (form, resource) = fixture(&world, endpoint.path, email).await;
                 let expected = can(&actor, action, &resource).is_allowed();
                 let response = call(&client, &world.server, &format!("/api/{}", endpoint.path), &form).await;
                 let status = response.status();
@@ -182,7 +412,7 @@ async fn guarded_server_functions_refuse_anonymous_callers() {
     for server in demo_servers().await {
         let world = world(server).await;
         for endpoint in ENDPOINTS.iter().filter(|e| e.access != Access::Public) {
-            let (form, _) = fixture(&world, endpoint.path, "anonymous");
+            let (form, _) = fixture(&world, endpoint.path, "anonymous").await;
             let response =
                 call(&common::browser(), &world.server, &format!("/api/{}", endpoint.path), &form).await;
             assert_eq!(response.status(), 401, "{} without signing in", endpoint.path);
@@ -203,16 +433,30 @@ async fn client_events(world: &World, outcome: &str) -> u64 {
 async fn every_client_data_function_writes_the_audit_trail() {
     for server in demo_servers().await {
         let world = world(server).await;
-        let coordinator = world.server.signed_in(demo::COORDINATOR).await;
         let guide = world.server.signed_in(demo::GUIDE).await;
+        // Whoever of these the policy lets make the call makes it: the fixtures aim at the
+        // other guide's and the other social worker's records.
+        let mut callers = Vec::new();
+        for email in [demo::COORDINATOR, demo::GUIDE_2, demo::SOCIAL_WORKER_2] {
+            callers.push((actor(&world, email).await, world.server.signed_in(email).await));
+        }
         for endpoint in ENDPOINTS.iter().filter(|e| e.client_data) {
             let Access::Policy(action) = endpoint.access else { panic!("client data is always guarded") };
-            let (form, _) = fixture(&world, endpoint.path, "audit");
+            let (form, resource) = fixture(&world, endpoint.path, "audit").await;
             let path = format!("/api/{}", endpoint.path);
+            let (_, caller) = callers
+                .iter()
+                .find(|(actor, _)| can(actor, action, &resource).is_allowed())
+                .unwrap_or_else(|| panic!("nobody in the fixtures may call {path}"));
 
             let before = client_events(&world, "allowed").await;
-            let response = call(&coordinator, &world.server, &path, &form).await;
-            assert!(response.status().is_success(), "{path}: {}", response.status());
+            let response = call(caller, &world.server, &path, &form).await;
+            assert!(
+                response.status().is_success(),
+                "{path}: {}: {}",
+                response.status(),
+                response.text().await.unwrap()
+            );
             let after = client_events(&world, "allowed").await;
             assert!(
                 after > before,
@@ -221,19 +465,21 @@ async fn every_client_data_function_writes_the_audit_trail() {
             );
             let last = audit_event::Entity::find()
                 .filter(audit_event::Column::Entity.eq("client"))
-                .all(&world.server.db.conn)
+                .order_by_desc(audit_event::Column::Id)
+                .one(&world.server.db.conn)
                 .await
                 .unwrap()
-                .pop()
                 .unwrap();
-            assert_eq!(last.action, action.as_str());
+            assert_eq!(last.action, action.as_str(), "{path}");
             assert!(last.actor_id.is_some() && last.request_id.is_some(), "who and which request");
 
-            // The guide may not see the other client: a refused attempt is audited too.
-            if action == Action::ViewClient {
+            // The demo guide may not touch the other guide's client: a refused attempt is
+            // audited too.
+            if matches!(resource, Resource::Client { .. }) {
+                let (form, _) = fixture(&world, endpoint.path, "audit").await;
                 let denied_before = client_events(&world, "denied").await;
                 let refused = call(&guide, &world.server, &path, &form).await;
-                assert_eq!(refused.status(), 403);
+                assert_eq!(refused.status(), 403, "{path}");
                 assert_eq!(
                     client_events(&world, "denied").await,
                     denied_before + 1,
@@ -278,14 +524,24 @@ async fn the_client_list_shows_each_role_only_its_own_and_audits_each_row() {
         let clients: Vec<app::api::clients::ClientListItem> = response.json().await.unwrap();
         let names: Vec<_> = clients.iter().map(|c| c.display_name.as_str()).collect();
         assert_eq!(names, vec!["Matti"], "the demo guide has one client");
+        let all = client::Entity::find().all(&world.server.db.conn).await.unwrap();
+        let sami = actor(&world, demo::SOCIAL_WORKER).await.user_id.0;
+        let referred: BTreeSet<i64> =
+            all.iter().filter(|c| c.referred_by == Some(sami)).map(|c| c.id).collect();
         let social_worker = world.server.signed_in(demo::SOCIAL_WORKER).await;
         let clients: Vec<app::api::clients::ClientListItem> =
             call(&social_worker, &world.server, "/api/clients/list", &[]).await.json().await.unwrap();
-        assert_eq!(clients.len(), 3, "the three the social worker referred, not Outi");
+        let listed: BTreeSet<i64> = clients.iter().map(|c| c.id.0).collect();
+        assert!(referred.len() > 1 && !referred.contains(&world.other_client));
+        assert_eq!(listed, referred, "the ones the social worker referred, not Outi");
         let coordinator = world.server.signed_in(demo::COORDINATOR).await;
         let clients: Vec<app::api::clients::ClientListItem> =
             call(&coordinator, &world.server, "/api/clients/list", &[]).await.json().await.unwrap();
-        assert_eq!(clients.len(), 4);
-        assert_eq!(client_events(&world, "allowed").await, 1 + 3 + 4, "one read per listed client");
+        assert_eq!(clients.len(), all.len(), "coordinators see every client");
+        assert_eq!(
+            client_events(&world, "allowed").await as usize,
+            1 + referred.len() + all.len(),
+            "one read per listed client"
+        );
     }
 }

@@ -10,7 +10,7 @@ use super::{
 use crate::{
     api::{
         AppError,
-        clients::{ClientCard, ClientListItem},
+        clients::{ClientCard, ClientListItem, ClientPermissions, ClientReferral},
     },
     domain::{
         ids::{ClientId, UserId},
@@ -73,12 +73,46 @@ pub async fn card(ctx: &Ctx, id: ClientId) -> Result<ClientCard, AppError> {
     ctx.authorize_client(Action::ViewClient, row.id, &resource(&row)).await?;
     let guide = name_of(ctx, row.guide_id).await?;
     let social_worker = name_of(ctx, row.referred_by).await?;
+    let resource = resource(&row);
+    let may = |action| crate::domain::policy::can(&ctx.actor, action, &resource).is_allowed();
+    let referral = super::guidance::current_referral(&ctx.db, row.id).await?.map(|r| ClientReferral {
+        id: r.id,
+        status: r.status.clone(),
+        clock: crate::domain::referrals::clock(r.submitted_at, r.first_contact_at, ctx.now),
+        first_contact_at: r.first_contact_at.map(|at| at.to_rfc3339()),
+        first_contact_channel: r.first_contact_channel.clone(),
+    });
+    let period = super::guidance::period_view(&ctx.db, row.id).await?;
+    let has_period = period.is_some();
     Ok(ClientCard {
         id: ClientId(row.id),
         display_name: row.display_name,
         municipality: row.municipality,
+        phone: row.phone,
+        contact_channel: row.contact_channel,
+        pickup_address: row.pickup_address,
+        languages: crate::domain::languages::Languages::from_stored(&row.languages)
+            .iter()
+            .map(str::to_owned)
+            .collect(),
         guide_name: guide.as_ref().map(|g| g.0.clone()),
         guide_phone: guide.and_then(|g| g.1),
         social_worker_name: social_worker.map(|s| s.0),
+        period,
+        pending_transfer: super::guidance::pending_transfer(&ctx.db, row.id).await?,
+        earlier_transfers: super::guidance::earlier_transfers(&ctx.db, row.id).await?,
+        consents: super::referrals::consents_of(&ctx.db, row.id).await?,
+        may: ClientPermissions {
+            record_first_contact: may(Action::RecordFirstContact)
+                && referral.as_ref().is_some_and(|r| r.first_contact_at.is_none())
+                && has_period,
+            edit_plan: may(Action::EditGuidancePeriod) && has_period,
+            end: may(Action::EndGuidance) && has_period,
+            request_transfer: may(Action::RequestTransfer) && has_period,
+            decide_transfer: may(Action::DecideTransfer),
+            manage_consent: may(Action::ManageConsent),
+            read_audit: may(Action::ReadClientAuditReport),
+        },
+        referral,
     })
 }

@@ -1,19 +1,24 @@
-//! Demo data for trying Rinnalla: one account per role (and a second guide), and a few clients.
+//! Demo data for trying Rinnalla: staff in South Ostrobothnia (one account per role, a second
+//! social worker, eight guides with profiles), clients with guides, and referrals waiting in
+//! the queue at different ages so the matching and the 7-day clock have something to show.
 //! Only written into an empty database.
 
-use chrono::Utc;
+use chrono::{Duration, Utc};
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::{NotSet, Set},
-    DatabaseConnection, EntityTrait, PaginatorTrait,
+    DatabaseConnection, EntityTrait, PaginatorTrait, TransactionTrait,
 };
 
 use super::{
     accounts,
-    entities::{client, user},
-    passwords,
+    entities::{client, consent, guide_profile, referral, referral_event, user},
+    guidance, passwords,
 };
-use crate::api::{AppError, accounts::AccountForm};
+use crate::{
+    api::{AppError, accounts::AccountForm},
+    domain::{availability::WeeklySlot, referrals::first_contact_due},
+};
 
 /// Every demo account signs in with this password.
 pub const DEMO_PASSWORD: &str = "Kokeile-Rinnallaa-2026";
@@ -23,14 +28,287 @@ pub struct DemoAccount {
     pub role: &'static str,
     pub name: &'static str,
     pub email: &'static str,
+    pub locale: &'static str,
+    pub languages: &'static [&'static str],
 }
 
-pub const ACCOUNTS: [DemoAccount; 5] = [
-    DemoAccount { role: "admin", name: "Anna Aaltonen", email: "admin@rinnalla.example" },
-    DemoAccount { role: "coordinator", name: "Kaisa Mäkelä", email: "koordinaattori@rinnalla.example" },
-    DemoAccount { role: "social_worker", name: "Sami Laine", email: "sosiaalityo@rinnalla.example" },
-    DemoAccount { role: "guide", name: "Elina Niemi", email: "ohjaaja@rinnalla.example" },
-    DemoAccount { role: "guide", name: "Jussi Koski", email: "ohjaaja2@rinnalla.example" },
+const fn account(
+    role: &'static str,
+    name: &'static str,
+    email: &'static str,
+    locale: &'static str,
+    languages: &'static [&'static str],
+) -> DemoAccount {
+    DemoAccount { role, name, email, locale, languages }
+}
+
+pub const ACCOUNTS: [DemoAccount; 13] = [
+    account("admin", "Anna Aaltonen", "admin@rinnalla.example", "fi", &["fi", "en"]),
+    account("coordinator", "Kaisa Mäkelä", "koordinaattori@rinnalla.example", "fi", &["fi", "sv", "en"]),
+    account("social_worker", "Sami Laine", "sosiaalityo@rinnalla.example", "fi", &["fi", "en"]),
+    account("guide", "Elina Niemi", "ohjaaja@rinnalla.example", "fi", &["fi", "en"]),
+    account("guide", "Jussi Koski", "ohjaaja2@rinnalla.example", "sv", &["fi", "sv"]),
+    account("social_worker", "Hanna Rinne", "sosiaalityo2@rinnalla.example", "fi", &["fi"]),
+    account("guide", "Merja Hautala", "merja.hautala@rinnalla.example", "fi", &["fi"]),
+    account("guide", "Ari Peltola", "ari.peltola@rinnalla.example", "fi", &["fi"]),
+    account("guide", "Leila Ahmed", "leila.ahmed@rinnalla.example", "en", &["fi", "ar", "en"]),
+    account("guide", "Tuomas Salo", "tuomas.salo@rinnalla.example", "fi", &["fi"]),
+    account("guide", "Sari Kangas", "sari.kangas@rinnalla.example", "fi", &["fi", "en"]),
+    account("guide", "Mikko Ranta", "mikko.ranta@rinnalla.example", "fi", &["fi", "sv"]),
+    account("guide", "Outi Järvinen", "outi.jarvinen@rinnalla.example", "fi", &["fi", "ru"]),
+];
+
+struct GuideSeed {
+    email: &'static str,
+    place: &'static str,
+    topics: &'static str,
+    car: bool,
+    max: i32,
+    gender: &'static str,
+    slots: &'static [(u8, u16, u16)],
+    introduction: &'static str,
+}
+
+const GUIDES: [GuideSeed; 9] = [
+    GuideSeed {
+        email: "ohjaaja@rinnalla.example",
+        place: "Seinäjoki",
+        topics: "mental_health,loneliness",
+        car: true,
+        max: 5,
+        gender: "woman",
+        slots: &[(0, 540, 900), (2, 540, 900), (3, 720, 960)],
+        introduction: "Hei, olen Elina. Olen elänyt masennuksen kanssa ja tiedän, miltä tuntuu, kun arjen asiat kasaantuvat. Tykkään kävellä ja juoda kahvia hyvässä seurassa. Voin tulla kotiisi tai tavataan kahvilassa.",
+    },
+    GuideSeed {
+        email: "ohjaaja2@rinnalla.example",
+        place: "Lapua",
+        topics: "substance_use,prison_release",
+        car: true,
+        max: 4,
+        gender: "man",
+        slots: &[(1, 600, 960), (3, 600, 960)],
+        introduction: "Moi, olen Jussi. Minulla on omaa kokemusta päihteistä ja vankilasta vapautumisesta. Olen ollut raittiina kymmenen vuotta. Tunnen Lapuan seudun palvelut ja voin lähteä mukaan virastoon.",
+    },
+    GuideSeed {
+        email: "merja.hautala@rinnalla.example",
+        place: "Kauhava",
+        topics: "long_unemployment,debt",
+        car: false,
+        max: 4,
+        gender: "woman",
+        slots: &[(0, 600, 840), (4, 600, 840)],
+        introduction: "Hei, olen Merja. Olin pitkään työttömänä ja minulla oli velkoja, joista selvisin pala kerrallaan. Autan mielelläni paperiasioissa ja menen kanssasi vaikka Kelaan.",
+    },
+    GuideSeed {
+        email: "ari.peltola@rinnalla.example",
+        place: "Alavus",
+        topics: "substance_use,homelessness",
+        car: true,
+        max: 5,
+        gender: "man",
+        slots: &[(0, 480, 960), (1, 480, 960), (2, 480, 960)],
+        introduction: "Terve, olen Ari. Olen asunut kadulla ja päässyt päihteistä irti. Ajan autoa ja voin hakea kotoa, jos bussit eivät kulje.",
+    },
+    GuideSeed {
+        email: "leila.ahmed@rinnalla.example",
+        place: "Seinäjoki",
+        topics: "migration,family",
+        car: false,
+        max: 4,
+        gender: "woman",
+        slots: &[(1, 720, 1020), (3, 720, 1020)],
+        introduction: "Hei, olen Leila. Muutin Suomeen kymmenen vuotta sitten ja opettelin täällä uuden kielen ja uudet palvelut. Puhun suomea, arabiaa ja englantia.",
+    },
+    GuideSeed {
+        email: "tuomas.salo@rinnalla.example",
+        place: "Kurikka",
+        topics: "mental_health,debt",
+        car: true,
+        max: 3,
+        gender: "man",
+        slots: &[(2, 600, 960), (4, 600, 960)],
+        introduction: "Hei, olen Tuomas. Olen toipunut ahdistuksesta ja saanut talouteni kuntoon. Lähden mielelläni mukaan kauppaan, apteekkiin tai terveyskeskukseen.",
+    },
+    GuideSeed {
+        email: "sari.kangas@rinnalla.example",
+        place: "Ähtäri",
+        topics: "loneliness,family",
+        car: true,
+        max: 4,
+        gender: "woman",
+        slots: &[(0, 600, 900), (2, 600, 900)],
+        introduction: "Hei, olen Sari. Tiedän, miltä yksinäisyys tuntuu pienellä paikkakunnalla. Voimme tutustua yhdessä paikallisiin kerhoihin ja ryhmiin.",
+    },
+    GuideSeed {
+        email: "mikko.ranta@rinnalla.example",
+        place: "Kauhajoki",
+        topics: "homelessness,long_unemployment",
+        car: true,
+        max: 4,
+        gender: "man",
+        slots: &[(1, 540, 900), (3, 540, 900)],
+        introduction: "Hej, jag heter Mikko. Olen ollut asunnoton ja työtön, ja nyt autan muita löytämään oman polkunsa. Puhun suomea ja ruotsia.",
+    },
+    GuideSeed {
+        email: "outi.jarvinen@rinnalla.example",
+        place: "Lapua",
+        topics: "mental_health,substance_use",
+        car: false,
+        max: 3,
+        gender: "woman",
+        slots: &[(4, 600, 900)],
+        introduction: "Hei, olen Outi. Oma kokemukseni mielenterveyden ja päihteiden kanssa on opettanut kärsivällisyyttä. Puhun myös venäjää.",
+    },
+];
+
+struct ClientSeed {
+    name: &'static str,
+    place: &'static str,
+    languages: &'static str,
+    needs: &'static str,
+    words: &'static str,
+    days_ago: i64,
+    urgent: bool,
+    rides: bool,
+    referred_by: &'static str,
+    /// The guide already working with the client, if any.
+    guide: Option<&'static str>,
+}
+
+const CLIENTS: [ClientSeed; 11] = [
+    ClientSeed {
+        name: "Matti",
+        place: "Seinäjoki",
+        languages: "fi",
+        needs: "mental_health,loneliness",
+        words: "Haluaisin päästä taas liikkumaan kodin ulkopuolelle.",
+        days_ago: 40,
+        urgent: false,
+        rides: false,
+        referred_by: "sosiaalityo@rinnalla.example",
+        guide: Some("ohjaaja@rinnalla.example"),
+    },
+    ClientSeed {
+        name: "Liisa",
+        place: "Lapua",
+        languages: "fi,sv",
+        needs: "substance_use",
+        words: "Tarvitsen jonkun, joka tulee mukaan A-klinikalle.",
+        days_ago: 30,
+        urgent: false,
+        rides: true,
+        referred_by: "sosiaalityo@rinnalla.example",
+        guide: Some("ohjaaja2@rinnalla.example"),
+    },
+    ClientSeed {
+        name: "Eino",
+        place: "Kurikka",
+        languages: "fi",
+        needs: "mental_health",
+        words: "Haluan uskaltaa taas käydä kaupassa.",
+        days_ago: 60,
+        urgent: false,
+        rides: true,
+        referred_by: "sosiaalityo@rinnalla.example",
+        guide: Some("tuomas.salo@rinnalla.example"),
+    },
+    ClientSeed {
+        name: "Helmi",
+        place: "Ähtäri",
+        languages: "fi",
+        needs: "loneliness",
+        words: "Toivoisin, että joku tulisi kanssani kylän kerhoon.",
+        days_ago: 50,
+        urgent: false,
+        rides: true,
+        referred_by: "sosiaalityo2@rinnalla.example",
+        guide: Some("sari.kangas@rinnalla.example"),
+    },
+    ClientSeed {
+        name: "Pekka",
+        place: "Kauhava",
+        languages: "fi",
+        needs: "long_unemployment,debt",
+        words: "Kirjeitä tulee paljon enkä uskalla avata niitä.",
+        days_ago: 1,
+        urgent: false,
+        rides: false,
+        referred_by: "sosiaalityo@rinnalla.example",
+        guide: None,
+    },
+    ClientSeed {
+        name: "Aila",
+        place: "Alavus",
+        languages: "fi",
+        needs: "homelessness,substance_use",
+        words: "Asunto menee alta, jos en saa apua nopeasti.",
+        days_ago: 4,
+        urgent: true,
+        rides: true,
+        referred_by: "sosiaalityo@rinnalla.example",
+        guide: None,
+    },
+    ClientSeed {
+        name: "Onni",
+        place: "Kurikka",
+        languages: "fi",
+        needs: "mental_health",
+        words: "En jaksa lähteä kotoa, mutta haluaisin.",
+        days_ago: 8,
+        urgent: false,
+        rides: true,
+        referred_by: "sosiaalityo@rinnalla.example",
+        guide: None,
+    },
+    ClientSeed {
+        name: "Saara",
+        place: "Seinäjoki",
+        languages: "ar,en",
+        needs: "migration,family",
+        words: "I want to understand how school and health services work here.",
+        days_ago: 0,
+        urgent: false,
+        rides: false,
+        referred_by: "sosiaalityo2@rinnalla.example",
+        guide: None,
+    },
+    ClientSeed {
+        name: "Veikko",
+        place: "Ähtäri",
+        languages: "fi",
+        needs: "loneliness",
+        words: "Olisi kiva, jos joku tulisi käymään.",
+        days_ago: 2,
+        urgent: false,
+        rides: true,
+        referred_by: "sosiaalityo2@rinnalla.example",
+        guide: None,
+    },
+    ClientSeed {
+        name: "Kirsi",
+        place: "Kauhajoki",
+        languages: "fi,sv",
+        needs: "long_unemployment",
+        words: "Haluan takaisin työelämään, mutta en tiedä mistä aloittaa.",
+        days_ago: 3,
+        urgent: false,
+        rides: false,
+        referred_by: "sosiaalityo2@rinnalla.example",
+        guide: None,
+    },
+    ClientSeed {
+        name: "Raimo",
+        place: "Lapua",
+        languages: "fi",
+        needs: "prison_release,substance_use",
+        words: "Pääsen vapaaksi ensi viikolla enkä tunne ketään.",
+        days_ago: 5,
+        urgent: true,
+        rides: false,
+        referred_by: "sosiaalityo@rinnalla.example",
+        guide: None,
+    },
 ];
 
 /// Fills an empty database; returns `false` (and writes nothing) when accounts exist already.
@@ -40,39 +318,112 @@ pub async fn seed(db: &DatabaseConnection) -> Result<bool, AppError> {
     }
     let now = Utc::now();
     let hash = passwords::hash(DEMO_PASSWORD.to_owned()).await.map_err(AppError::internal)?;
-    let mut ids = Vec::new();
+    let txn = db.begin().await.map_err(AppError::internal)?;
+    let mut ids = std::collections::HashMap::new();
     for (i, demo) in ACCOUNTS.iter().enumerate() {
         let form = AccountForm {
             name: demo.name.to_owned(),
             email: demo.email.to_owned(),
-            phone: format!("040 555 010{i}"),
-            locale: if i == 4 { "sv" } else { "fi" }.to_owned(),
+            phone: format!("040 555 01{i:02}"),
+            locale: demo.locale.to_owned(),
             roles: [(demo.role.to_owned(), "on".to_owned())].into(),
-            languages: if i == 4 {
-                [("fi".to_owned(), "on".to_owned()), ("sv".to_owned(), "on".to_owned())].into()
-            } else {
-                [("fi".to_owned(), "on".to_owned()), ("en".to_owned(), "on".to_owned())].into()
-            },
+            languages: demo.languages.iter().map(|l| ((*l).to_owned(), "on".to_owned())).collect(),
         };
         let account = accounts::parse_form(&form)?;
-        ids.push(accounts::create(db, &account, Some(hash.clone()), now).await?.id);
+        ids.insert(demo.email, accounts::create(&txn, &account, Some(hash.clone()), now).await?.id);
     }
-    let (social_worker, elina, jussi) = (ids[2], ids[3], ids[4]);
-    for (name, municipality, guide) in
-        [("Matti", "Seinäjoki", Some(elina)), ("Liisa", "Lapua", Some(jussi)), ("Pekka", "Kauhava", None)]
-    {
-        client::ActiveModel {
-            id: NotSet,
-            display_name: Set(name.to_owned()),
-            municipality: Set(municipality.to_owned()),
-            guide_id: Set(guide),
-            referred_by: Set(Some(social_worker)),
-            created_at: Set(now),
+    for guide in &GUIDES {
+        let slots: Vec<WeeklySlot> =
+            guide.slots.iter().map(|&(weekday, start, end)| WeeklySlot { weekday, start, end }).collect();
+        guide_profile::ActiveModel {
+            user_id: Set(ids[guide.email]),
+            topics: Set(guide.topics.to_owned()),
+            place: Set(guide.place.to_owned()),
+            has_car: Set(guide.car),
+            seats: Set(if guide.car { 3 } else { 0 }),
+            max_caseload: Set(guide.max),
+            gender: Set(Some(guide.gender.to_owned())),
+            introduction: Set(guide.introduction.to_owned()),
+            availability: Set(serde_json::to_string(&slots).map_err(AppError::internal)?),
             updated_at: Set(now),
         }
-        .insert(db)
+        .insert(&txn)
         .await
         .map_err(AppError::internal)?;
     }
+    for seed in &CLIENTS {
+        let submitted = now - Duration::days(seed.days_ago) - Duration::hours(2);
+        let referrer = ids[seed.referred_by];
+        let row = client::ActiveModel {
+            id: NotSet,
+            display_name: Set(seed.name.to_owned()),
+            municipality: Set(seed.place.to_owned()),
+            guide_id: Set(None),
+            referred_by: Set(Some(referrer)),
+            created_at: Set(submitted),
+            updated_at: Set(submitted),
+            phone: Set(Some("040 555 0199".to_owned())),
+            pickup_address: Set(seed.rides.then(|| "Kotiosoite kerrotaan ensitapaamisessa".to_owned())),
+            contact_channel: Set(
+                if seed.languages.starts_with("ar") { "whatsapp" } else { "call" }.to_owned()
+            ),
+            languages: Set(seed.languages.to_owned()),
+            preferred_gender: Set(None),
+            guide_wishes: Set(None),
+            needs_rides: Set(seed.rides),
+        }
+        .insert(&txn)
+        .await
+        .map_err(AppError::internal)?;
+        consent::ActiveModel {
+            id: NotSet,
+            client_id: Set(row.id),
+            purpose: Set("experience_guidance".to_owned()),
+            shared_with: Set("Kokemusohjaaja ja koordinaattori: tarpeet ja yhteystiedot".to_owned()),
+            given_at: Set(submitted),
+            valid_until: Set(None),
+            withdrawn_at: Set(None),
+            recorded_by: Set(Some(referrer)),
+        }
+        .insert(&txn)
+        .await
+        .map_err(AppError::internal)?;
+        let guide = seed.guide.map(|email| ids[email]);
+        let status = if guide.is_some() { "active" } else { "submitted" };
+        let referral = referral::ActiveModel {
+            id: NotSet,
+            client_id: Set(row.id),
+            referred_by: Set(Some(referrer)),
+            needs: Set(seed.needs.to_owned()),
+            client_words: Set(seed.words.to_owned()),
+            urgent: Set(seed.urgent),
+            status: Set(status.to_owned()),
+            submitted_at: Set(submitted),
+            first_contact_due: Set(first_contact_due(submitted)),
+            first_contact_at: Set(guide.map(|_| submitted + Duration::days(2))),
+            first_contact_channel: Set(guide.map(|_| "call".to_owned())),
+            guide_id: Set(guide),
+            updated_at: Set(submitted),
+        }
+        .insert(&txn)
+        .await
+        .map_err(AppError::internal)?;
+        referral_event::ActiveModel {
+            id: NotSet,
+            referral_id: Set(referral.id),
+            event: Set("submitted".to_owned()),
+            at: Set(submitted),
+            actor_id: Set(Some(referrer)),
+            note: Set(None),
+        }
+        .insert(&txn)
+        .await
+        .map_err(AppError::internal)?;
+        if let Some(guide) = guide {
+            guidance::start_period(&txn, row.id, guide, Some(referral.id), submitted + Duration::days(1))
+                .await?;
+        }
+    }
+    txn.commit().await.map_err(AppError::internal)?;
     Ok(true)
 }

@@ -99,6 +99,48 @@ pub fn password_reset(account: &user::Model, link: &str, key: String) -> Outgoin
     outgoing(MessageKind::PasswordReset, key, account, subject, text)
 }
 
+/// "You have a new referral in Rinnalla" (to a coordinator), never who or why.
+pub fn referral_received(account: &user::Model, link: &str, key: String) -> Outgoing {
+    let locale = locale_of(account);
+    let subject = td_string!(locale, email.referral_received.subject).to_string();
+    let text = td_string!(locale, email.referral_received.text, name = account.name.as_str(), link = link);
+    outgoing(MessageKind::ReferralReceived, key, account, subject, text)
+}
+
+pub fn guide_proposed(account: &user::Model, link: &str, key: String) -> Outgoing {
+    let locale = locale_of(account);
+    let subject = td_string!(locale, email.guide_proposed.subject).to_string();
+    let text = td_string!(locale, email.guide_proposed.text, name = account.name.as_str(), link = link);
+    outgoing(MessageKind::GuideProposed, key, account, subject, text)
+}
+
+pub fn guide_accepted(account: &user::Model, link: &str, key: String) -> Outgoing {
+    let locale = locale_of(account);
+    let subject = td_string!(locale, email.guide_accepted.subject).to_string();
+    let text = td_string!(locale, email.guide_accepted.text, name = account.name.as_str(), link = link);
+    outgoing(MessageKind::GuideAccepted, key, account, subject, text)
+}
+
+pub fn first_contact_overdue(account: &user::Model, link: &str, day: i64, key: String) -> Outgoing {
+    let locale = locale_of(account);
+    let subject = td_string!(locale, email.first_contact_overdue.subject, day = day).to_string();
+    let text = td_string!(
+        locale,
+        email.first_contact_overdue.text,
+        name = account.name.as_str(),
+        day = day,
+        link = link
+    );
+    outgoing(MessageKind::FirstContactOverdue, key, account, subject, text)
+}
+
+pub fn transfer_approved(account: &user::Model, link: &str, key: String) -> Outgoing {
+    let locale = locale_of(account);
+    let subject = td_string!(locale, email.transfer_approved.subject).to_string();
+    let text = td_string!(locale, email.transfer_approved.text, name = account.name.as_str(), link = link);
+    outgoing(MessageKind::TransferApproved, key, account, subject, text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -41,7 +41,11 @@ mod tests {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MenuItem {
     Home,
+    Referrals,
+    Proposals,
     Clients,
+    Guides,
+    MyProfile,
     Staff,
     AuditLog,
     Outbox,
@@ -52,7 +56,11 @@ impl MenuItem {
     pub fn path(self) -> &'static str {
         match self {
             MenuItem::Home => "/",
+            MenuItem::Referrals => "/referrals",
+            MenuItem::Proposals => "/proposals",
             MenuItem::Clients => "/clients",
+            MenuItem::Guides => "/guides",
+            MenuItem::MyProfile => "/profile",
             MenuItem::Staff => "/admin/users",
             MenuItem::AuditLog => "/admin/audit",
             MenuItem::Outbox => "/admin/outbox",
@@ -69,8 +77,23 @@ pub fn menu(roles: &super::roles::RoleSet) -> Vec<MenuItem> {
     let actor = Actor { user_id: super::ids::UserId(0), roles: RoleSet::new(roles.iter()) };
     let allowed = |action| can(&actor, action, &Resource::Nothing).is_allowed();
     let mut items = vec![MenuItem::Home];
+    if allowed(Action::ListReferrals) {
+        items.push(MenuItem::Referrals);
+    }
+    if allowed(Action::ListOwnProposals) {
+        items.push(MenuItem::Proposals);
+    }
     if allowed(Action::ListClients) {
         items.push(MenuItem::Clients);
+    }
+    if allowed(Action::ViewGuides) {
+        items.push(MenuItem::Guides);
+    }
+    let own_profile = Resource::Account { roles: actor.roles.clone(), is_self: true };
+    if actor.roles.has(super::roles::Role::Guide)
+        && can(&actor, Action::EditGuideProfile, &own_profile).is_allowed()
+    {
+        items.push(MenuItem::MyProfile);
     }
     if allowed(Action::ListAccounts) {
         items.push(MenuItem::Staff);
@@ -94,13 +117,16 @@ mod menu_tests {
 
     #[test]
     fn each_role_gets_its_own_menu() {
-        assert_eq!(menu(&RoleSet::new([Role::Guide])), vec![Home, Clients, Settings]);
-        assert_eq!(menu(&RoleSet::new([Role::SocialWorker])), vec![Home, Clients, Settings]);
-        assert_eq!(menu(&RoleSet::new([Role::Coordinator])), vec![Home, Clients, Staff, Settings]);
+        assert_eq!(menu(&RoleSet::new([Role::Guide])), vec![Home, Proposals, Clients, MyProfile, Settings]);
+        assert_eq!(menu(&RoleSet::new([Role::SocialWorker])), vec![Home, Referrals, Clients, Settings]);
+        assert_eq!(
+            menu(&RoleSet::new([Role::Coordinator])),
+            vec![Home, Referrals, Clients, Guides, Staff, Settings]
+        );
         assert_eq!(menu(&RoleSet::new([Role::Admin])), vec![Home, Staff, AuditLog, Outbox, Settings]);
         assert_eq!(
             menu(&RoleSet::new([Role::Admin, Role::Guide])),
-            vec![Home, Clients, Staff, AuditLog, Outbox, Settings]
+            vec![Home, Proposals, Clients, MyProfile, Staff, AuditLog, Outbox, Settings]
         );
         assert_eq!(menu(&RoleSet::default()), vec![Home], "no roles, nothing to open");
     }

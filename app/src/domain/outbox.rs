@@ -15,6 +15,10 @@ pub enum MessageKind {
     ReferralReceived,
     /// A guide has been proposed for a client (to the guide).
     GuideProposed,
+    /// The guide accepted: the client has a named guide (to the social worker).
+    GuideAccepted,
+    /// A transfer to another guide was approved (to the social worker and the new guide).
+    TransferApproved,
     /// A referral has waited too long for first contact (to coordinators).
     FirstContactOverdue,
     /// A visit or meeting invitation with a calendar attachment.
@@ -30,6 +34,8 @@ impl MessageKind {
             MessageKind::PasswordReset => "password_reset",
             MessageKind::ReferralReceived => "referral_received",
             MessageKind::GuideProposed => "guide_proposed",
+            MessageKind::GuideAccepted => "guide_accepted",
+            MessageKind::TransferApproved => "transfer_approved",
             MessageKind::FirstContactOverdue => "first_contact_overdue",
             MessageKind::MeetingInvitation => "meeting_invitation",
             MessageKind::VisitReminder => "visit_reminder",

@@ -41,6 +41,38 @@ pub enum Action {
     RetryOutboxMessage,
     /// Choose which optional e-mails one gets (one's own settings).
     ManageOwnSettings,
+    /// Refer a client to experience guidance.
+    SubmitReferral,
+    /// List referrals (narrowed to the social worker's own; coordinators see the queue).
+    ListReferrals,
+    /// Open one referral.
+    ViewReferral,
+    /// Propose a guide for a referral (after seeing the ranking).
+    ProposeGuide,
+    /// Propose guides for all waiting referrals at once.
+    BatchAssign,
+    /// See the proposals made to oneself (guides).
+    ListOwnProposals,
+    /// Accept or decline a proposal made to oneself.
+    RespondToProposal,
+    /// Record that the guide has reached the client.
+    RecordFirstContact,
+    /// Change a guidance period's planned end and review date.
+    EditGuidancePeriod,
+    /// End a guidance period.
+    EndGuidance,
+    /// Ask to hand a client to another guide.
+    RequestTransfer,
+    /// Approve or reject a transfer.
+    DecideTransfer,
+    /// See guides, their profiles and caseloads.
+    ViewGuides,
+    /// Read guides' introductions written for clients (to choose a guide with the client).
+    ViewGuideIntroductions,
+    /// Edit a guide's profile.
+    EditGuideProfile,
+    /// Record or withdraw a client's consent.
+    ManageConsent,
 }
 
 impl Action {
@@ -58,6 +90,22 @@ impl Action {
             Action::ViewOutbox => "view_outbox",
             Action::RetryOutboxMessage => "retry_outbox_message",
             Action::ManageOwnSettings => "manage_own_settings",
+            Action::SubmitReferral => "submit_referral",
+            Action::ListReferrals => "list_referrals",
+            Action::ViewReferral => "view_referral",
+            Action::ProposeGuide => "propose_guide",
+            Action::BatchAssign => "batch_assign",
+            Action::ListOwnProposals => "list_own_proposals",
+            Action::RespondToProposal => "respond_to_proposal",
+            Action::RecordFirstContact => "record_first_contact",
+            Action::EditGuidancePeriod => "edit_guidance_period",
+            Action::EndGuidance => "end_guidance",
+            Action::RequestTransfer => "request_transfer",
+            Action::DecideTransfer => "decide_transfer",
+            Action::ViewGuides => "view_guides",
+            Action::ViewGuideIntroductions => "view_guide_introductions",
+            Action::EditGuideProfile => "edit_guide_profile",
+            Action::ManageConsent => "manage_consent",
         }
     }
 }
@@ -72,6 +120,10 @@ pub enum Resource {
     Account { roles: RoleSet, is_self: bool },
     /// A client: their named guide and the social worker who referred them.
     Client { guide: Option<UserId>, referred_by: Option<UserId> },
+    /// A referral: who referred it, and the guides it has been proposed to (pending or accepted).
+    Referral { referred_by: Option<UserId>, guides: Vec<UserId> },
+    /// A proposal made to a guide.
+    Proposal { guide: UserId },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -124,8 +176,49 @@ fn role_can(role: Role, me: UserId, action: Action, resource: &Resource) -> bool
         (SocialWorker, ViewClient) => {
             matches!(resource, Resource::Client { referred_by: Some(s), .. } if *s == me)
         }
+
+        // Referrals: social workers refer and follow their own; coordinators run the queue;
+        // a guide sees a referral once it has been proposed to them.
+        (SocialWorker | Coordinator, SubmitReferral) => true,
+        (SocialWorker | Coordinator, ListReferrals) => true,
+        (Coordinator, ViewReferral | ProposeGuide) => true,
+        (SocialWorker, ViewReferral | ProposeGuide) => referred_by_me(resource, me),
+        (Guide, ViewReferral) => {
+            matches!(resource, Resource::Referral { guides, .. } if guides.contains(&me))
+        }
+        (Coordinator, BatchAssign) => true,
+        (Guide, ListOwnProposals) => true,
+        (Guide, RespondToProposal) => matches!(resource, Resource::Proposal { guide } if *guide == me),
+
+        // The guidance period: the named guide, the referring social worker and coordinators.
+        (Coordinator, RecordFirstContact | EditGuidancePeriod | EndGuidance | RequestTransfer) => true,
+        (Guide, RecordFirstContact | EndGuidance | RequestTransfer) => guides_client(resource, me),
+        (SocialWorker, EditGuidancePeriod | EndGuidance) => referred_by_me(resource, me),
+        (Coordinator, DecideTransfer | ViewGuides) => true,
+        (Coordinator | SocialWorker, ViewGuideIntroductions) => true,
+        (Guide, EditGuideProfile) => matches!(resource, Resource::Account { is_self: true, .. }),
+        (Coordinator, EditGuideProfile) => {
+            matches!(resource, Resource::Account { roles, .. } if roles.has(Guide))
+        }
+        (Coordinator, ManageConsent) => true,
+        (SocialWorker, ManageConsent) => referred_by_me(resource, me),
         _ => false,
     }
+}
+
+/// The referral or client was referred by `me`.
+fn referred_by_me(resource: &Resource, me: UserId) -> bool {
+    match resource {
+        Resource::Client { referred_by, .. } | Resource::Referral { referred_by, .. } => {
+            *referred_by == Some(me)
+        }
+        _ => false,
+    }
+}
+
+/// `me` is the client's named guide.
+fn guides_client(resource: &Resource, me: UserId) -> bool {
+    matches!(resource, Resource::Client { guide: Some(g), .. } if *g == me)
 }
 
 /// Which clients a list shows the actor: the same rule as [`Action::ViewClient`], in a form a
@@ -174,9 +267,25 @@ mod tests {
             | ListClients
             | ViewOutbox
             | RetryOutboxMessage => (Resource::Nothing, Resource::Nothing),
-            ManageOwnSettings => (
+            ManageOwnSettings | EditGuideProfile => (
                 Resource::Account { roles: RoleSet::new([Role::Guide]), is_self: true },
                 Resource::Account { roles: RoleSet::new([Role::Guide]), is_self: false },
+            ),
+            SubmitReferral
+            | ListReferrals
+            | BatchAssign
+            | ListOwnProposals
+            | DecideTransfer
+            | ViewGuides
+            | ViewGuideIntroductions => (Resource::Nothing, Resource::Nothing),
+            ViewReferral | ProposeGuide => (
+                Resource::Referral { referred_by: Some(ME), guides: vec![ME] },
+                Resource::Referral { referred_by: Some(SOMEONE), guides: vec![SOMEONE] },
+            ),
+            RespondToProposal => (Resource::Proposal { guide: ME }, Resource::Proposal { guide: SOMEONE }),
+            RecordFirstContact | EditGuidancePeriod | EndGuidance | RequestTransfer | ManageConsent => (
+                Resource::Client { guide: Some(ME), referred_by: Some(ME) },
+                Resource::Client { guide: Some(SOMEONE), referred_by: Some(SOMEONE) },
             ),
             // For accounts, "own" is the actor's own account, "other" a guide's account.
             InviteAccount | EditAccount | DeactivateAccount => (
@@ -209,6 +318,22 @@ mod tests {
             ViewOutbox =>            [(Y, Y), (N, N),      (N, N),        (N, N)],
             RetryOutboxMessage =>    [(Y, Y), (N, N),      (N, N),        (N, N)],
             ManageOwnSettings =>     [(Y, N), (Y, N),      (Y, N),        (Y, N)],
+            SubmitReferral =>        [(N, N), (Y, Y),      (Y, Y),        (N, N)],
+            ListReferrals =>         [(N, N), (Y, Y),      (Y, Y),        (N, N)],
+            ViewReferral =>          [(N, N), (Y, Y),      (Y, N),        (Y, N)],
+            ProposeGuide =>          [(N, N), (Y, Y),      (Y, N),        (N, N)],
+            BatchAssign =>           [(N, N), (Y, Y),      (N, N),        (N, N)],
+            ListOwnProposals =>      [(N, N), (N, N),      (N, N),        (Y, Y)],
+            RespondToProposal =>     [(N, N), (N, N),      (N, N),        (Y, N)],
+            RecordFirstContact =>    [(N, N), (Y, Y),      (N, N),        (Y, N)],
+            EditGuidancePeriod =>    [(N, N), (Y, Y),      (Y, N),        (N, N)],
+            EndGuidance =>           [(N, N), (Y, Y),      (Y, N),        (Y, N)],
+            RequestTransfer =>       [(N, N), (Y, Y),      (N, N),        (Y, N)],
+            DecideTransfer =>        [(N, N), (Y, Y),      (N, N),        (N, N)],
+            ViewGuides =>            [(N, N), (Y, Y),      (N, N),        (N, N)],
+            ViewGuideIntroductions =>[(N, N), (Y, Y),      (Y, Y),        (N, N)],
+            EditGuideProfile =>      [(N, N), (Y, Y),      (N, N),        (Y, N)],
+            ManageConsent =>         [(N, N), (Y, Y),      (Y, N),        (N, N)],
         }
     }
 

@@ -15,6 +15,11 @@ pub enum ValidationCode {
     PasswordTooLong,
     PasswordTooCommon,
     PasswordsDiffer,
+    InvalidTime,
+    InvalidDate,
+    EndBeforeStart,
+    OutOfRange,
+    UnknownPlace,
 }
 
 /// One refused field: which field, and why.

@@ -26,6 +26,11 @@ pub fn validation_text(locale: Locale, code: ValidationCode) -> String {
         ValidationCode::PasswordTooLong => td_string!(locale, errors.password_too_long).to_string(),
         ValidationCode::PasswordTooCommon => td_string!(locale, errors.password_too_common).to_string(),
         ValidationCode::PasswordsDiffer => td_string!(locale, errors.passwords_differ).to_string(),
+        ValidationCode::InvalidTime => td_string!(locale, errors.invalid_time).to_string(),
+        ValidationCode::InvalidDate => td_string!(locale, errors.invalid_date).to_string(),
+        ValidationCode::EndBeforeStart => td_string!(locale, errors.end_before_start).to_string(),
+        ValidationCode::OutOfRange => td_string!(locale, errors.out_of_range).to_string(),
+        ValidationCode::UnknownPlace => td_string!(locale, errors.unknown_place).to_string(),
     }
 }
 

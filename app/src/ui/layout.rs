@@ -14,7 +14,11 @@ use crate::{
 pub fn menu_label(locale: Locale, item: MenuItem) -> &'static str {
     match item {
         MenuItem::Home => td_string!(locale, nav.home),
+        MenuItem::Referrals => td_string!(locale, nav.referrals),
+        MenuItem::Proposals => td_string!(locale, nav.proposals),
         MenuItem::Clients => td_string!(locale, nav.clients),
+        MenuItem::Guides => td_string!(locale, nav.guides),
+        MenuItem::MyProfile => td_string!(locale, nav.my_profile),
         MenuItem::Staff => td_string!(locale, nav.staff),
         MenuItem::AuditLog => td_string!(locale, nav.audit),
         MenuItem::Outbox => td_string!(locale, nav.outbox),

@@ -1,9 +1,13 @@
 pub mod audit;
 pub mod clients;
+pub mod guides;
 pub mod home;
 pub mod not_found;
 pub mod outbox;
 pub mod password;
+pub mod proposals;
+pub mod referrals;
 pub mod settings;
 pub mod sign_in;
 pub mod staff;
+pub mod transfers;

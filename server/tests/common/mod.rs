@@ -199,4 +199,7 @@ pub mod demo {
     pub const SOCIAL_WORKER: &str = "sosiaalityo@rinnalla.example";
     pub const GUIDE: &str = "ohjaaja@rinnalla.example";
     pub const GUIDE_2: &str = "ohjaaja2@rinnalla.example";
+    pub const SOCIAL_WORKER_2: &str = "sosiaalityo2@rinnalla.example";
+    /// A guide with no clients in the demo data.
+    pub const FREE_GUIDE: &str = "ari.peltola@rinnalla.example";
 }

@@ -2,16 +2,25 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::{
     api::{
         AppError,
         clients::{get_client, list_clients},
+        guidance::{DecideTransfer, EndGuidance, RequestTransfer, UpdateGuidancePlan},
+        guides::list_guides,
+        referrals::{RecordFirstContact, WithdrawConsent},
     },
     domain::{ids::ClientId, roles::Role},
     i18n::*,
-    ui::components::{ErrorPage, require_user},
+    ui::{
+        components::{
+            ErrorNotice, ErrorPage, OkNotice, TextField, action_error, require_user, validation_text,
+        },
+        explain::{ClockBadge, channel_text, status_text},
+        pages::{outbox::local_time, staff::language_name},
+    },
 };
 
 #[component]
@@ -51,27 +60,81 @@ pub fn ClientListPage() -> impl IntoView {
     .into_any()
 }
 
+/// How to reach the client the way that suits them: call, text, WhatsApp (or a letter).
+fn contact_links(phone: &str, channel: &str) -> Vec<(String, &'static str)> {
+    let digits: String = phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
+    // WhatsApp wants the international form without "+": 040… → 35840…
+    let international = if let Some(rest) = digits.strip_prefix('+') {
+        rest.to_owned()
+    } else if let Some(rest) = digits.strip_prefix('0') {
+        format!("358{rest}")
+    } else {
+        digits.clone()
+    };
+    let mut links = vec![(format!("tel:{digits}"), "call"), (format!("sms:{digits}"), "sms")];
+    if channel == "whatsapp" {
+        links.insert(0, (format!("https://wa.me/{international}"), "whatsapp"));
+    }
+    links
+}
+
 #[component]
 pub fn ClientPage() -> impl IntoView {
     let i18n = use_i18n();
-    let Some(user) = require_user() else {
-        return ().into_any();
-    };
+    let Some(_) = require_user() else { return ().into_any() };
     let id: Option<ClientId> = use_params_map().get_untracked().get("id").and_then(|id| id.parse().ok());
-    let Some(id) = id else {
-        return view! { <ErrorPage error=AppError::NotFound /> }.into_any();
-    };
+    let Some(id) = id else { return view! { <ErrorPage error=AppError::NotFound /> }.into_any() };
+    let query = use_query_map().get_untracked();
+    let notice = [
+        ("accepted", t_string!(i18n, client.accepted)),
+        ("contact", t_string!(i18n, client.contact_recorded)),
+        ("saved", t_string!(i18n, client.saved)),
+        ("ended", t_string!(i18n, client.ended)),
+        ("transfer_requested", t_string!(i18n, client.transfer_requested)),
+        ("transfer_decided", t_string!(i18n, client.transfer_decided)),
+        ("consent_withdrawn", t_string!(i18n, client.consent_withdrawn)),
+    ]
+    .into_iter()
+    .find(|(key, _)| query.get(key).is_some())
+    .map(|(_, text)| text.to_string());
     let client = Resource::new_blocking(move || id, get_client);
-    let is_admin = user.roles.has(Role::Admin);
+    let first_contact = ServerAction::<RecordFirstContact>::new();
+    let update_plan = ServerAction::<UpdateGuidancePlan>::new();
+    let end = ServerAction::<EndGuidance>::new();
+    let request = ServerAction::<RequestTransfer>::new();
+    let decide = ServerAction::<DecideTransfer>::new();
+    let withdraw = ServerAction::<WithdrawConsent>::new();
+    let error = action_error(first_contact)
+        .or(action_error(update_plan))
+        .or(action_error(end))
+        .or(action_error(request))
+        .or(action_error(decide))
+        .or(action_error(withdraw));
     view! {
         <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match client.await {
-                    Err(error) => view! { <ErrorPage error=error /> }.into_any(),
-                    Ok(client) => view! {
+            {move || {
+                let notice = notice.clone();
+                let error = error.clone();
+                Suspend::new(async move {
+                    let client = match client.await {
+                        Err(error) => return view! { <ErrorPage error=error /> }.into_any(),
+                        Ok(client) => client,
+                    };
+                    let locale = i18n.get_locale_untracked();
+                    let may = client.may.clone();
+                    let guides = if may.decide_transfer && client.pending_transfer.is_some() {
+                        list_guides().await.map(|o| o.guides).unwrap_or_default()
+                    } else {
+                        Vec::new()
+                    };
+                    let field = |name: &str| error.as_ref().and_then(|e| e.field(name));
+                    let (review_error, end_error, reason_error) = (field("review_due"), field("planned_end"), field("reason"));
+                    view! {
                         <Title text=client.display_name.clone() />
                         <h1>{client.display_name.clone()}</h1>
                         <p class="muted">{client.municipality.clone()}</p>
+                        {notice.map(|text| view! { <OkNotice text=text /> })}
+                        <ErrorNotice error=error.clone() />
                         <section class="card" aria-labelledby="guide-heading">
                             <h2 id="guide-heading">{t!(i18n, clients.guide_heading)}</h2>
                             {match client.guide_name.clone() {
@@ -84,15 +147,158 @@ pub fn ClientPage() -> impl IntoView {
                                 None => view! { <p class="notice notice--warn">{t!(i18n, clients.no_guide)}</p> }.into_any(),
                             }}
                         </section>
+                        {client.phone.clone().map(|phone| {
+                            let links = contact_links(&phone, &client.contact_channel);
+                            view! {
+                                <section class="card" aria-labelledby="contact-heading">
+                                    <h2 id="contact-heading">{t!(i18n, client.contact_heading)}</h2>
+                                    <p>{t!(i18n, client.prefers)}": "{channel_text(&client.contact_channel, locale)}</p>
+                                    <p class="actions">
+                                        {links.into_iter().map(|(href, kind)| view! {
+                                            <a class="button button--secondary" href=href>{channel_text(kind, locale)}</a>
+                                        }).collect_view()}
+                                    </p>
+                                    {client.pickup_address.clone().map(|a| view! { <p>{t!(i18n, client.pickup)}": "{a}</p> })}
+                                    <p class="muted">{t!(i18n, client.languages)}": "{client.languages.iter().map(|l| language_name(locale, l)).collect::<Vec<_>>().join(", ")}</p>
+                                </section>
+                            }
+                        })}
+                        {client.referral.clone().map(|r| view! {
+                            <section class="card" aria-labelledby="referral-heading">
+                                <h2 id="referral-heading">{t!(i18n, client.referral_heading)}</h2>
+                                <p><ClockBadge clock=r.clock /></p>
+                                <p>{status_text(&r.status, locale)}" · "<a href=format!("/referrals/{}", r.id)>{t!(i18n, client.open_referral)}</a></p>
+                                {r.first_contact_channel.clone().map(|c| view! { <p>{t!(i18n, client.first_contact_by)}": "{channel_text(&c, locale)}</p> })}
+                                {may.record_first_contact.then(|| view! {
+                                    <ActionForm action=first_contact attr:class="form">
+                                        <input type="hidden" name="id" value=r.id.to_string() />
+                                        <fieldset class="field">
+                                            <legend>{t!(i18n, client.first_contact_legend)}</legend>
+                                            {["call", "sms", "whatsapp", "meeting", "letter"].into_iter().enumerate().map(|(i, c)| view! {
+                                                <label class="check">
+                                                    <input type="radio" name="channel" value=c checked=i == 0 />
+                                                    {channel_text(c, locale)}
+                                                </label>
+                                            }).collect_view()}
+                                        </fieldset>
+                                        <button class="button" type="submit">{t!(i18n, client.record_first_contact)}</button>
+                                    </ActionForm>
+                                })}
+                            </section>
+                        })}
+                        {client.period.clone().map(|period| view! {
+                            <section class="card" aria-labelledby="period-heading">
+                                <h2 id="period-heading">{t!(i18n, client.period_heading)}</h2>
+                                <dl class="facts">
+                                    <dt>{t!(i18n, client.started)}</dt><dd>{local_time(&period.started_at)}</dd>
+                                    <dt>{t!(i18n, client.review_due)}</dt><dd>{period.review_due.clone()}</dd>
+                                    <dt>{t!(i18n, client.planned_end)}</dt><dd>{period.planned_end.clone()}</dd>
+                                </dl>
+                                {may.edit_plan.then(|| view! {
+                                    <details>
+                                        <summary>{t!(i18n, client.edit_plan)}</summary>
+                                        <ActionForm action=update_plan attr:class="form" attr:novalidate=true>
+                                            <input type="hidden" name="client_id" value=client.id.to_string() />
+                                            <TextField name="review_due" label=t_string!(i18n, client.review_due).to_string() kind="date"
+                                                value=Some(period.review_due.clone()) error=review_error />
+                                            <TextField name="planned_end" label=t_string!(i18n, client.planned_end).to_string() kind="date"
+                                                value=Some(period.planned_end.clone()) error=end_error />
+                                            <button class="button" type="submit">{t!(i18n, client.save_plan)}</button>
+                                        </ActionForm>
+                                    </details>
+                                })}
+                            </section>
+                        })}
+                        {match client.pending_transfer.clone() {
+                            Some(transfer) => view! {
+                                <section class="card" aria-labelledby="transfer-heading">
+                                    <h2 id="transfer-heading">{t!(i18n, client.transfer_pending)}</h2>
+                                    <p>{transfer.reason.clone()}</p>
+                                    <p class={if transfer.earlier_transfers > 0 { "badge badge--warn" } else { "badge" }}>
+                                        {t!(i18n, transfers.earlier, count = move || transfer.earlier_transfers)}
+                                    </p>
+                                    {may.decide_transfer.then(|| view! {
+                                        <ActionForm action=decide attr:class="form">
+                                            <input type="hidden" name="id" value=transfer.id.to_string() />
+                                            <input type="hidden" name="approve" value="true" />
+                                            <div class="field">
+                                                <label for="to-guide">{t!(i18n, client.new_guide)}</label>
+                                                <select id="to-guide" name="to_guide">
+                                                    {guides.iter().filter(|g| Some(&g.name) != client.guide_name.as_ref()).map(|g| view! {
+                                                        <option value=g.id.to_string()>{format!("{} ({}/{})", g.name, g.caseload, g.max_caseload)}</option>
+                                                    }).collect_view()}
+                                                </select>
+                                            </div>
+                                            <button class="button" type="submit">{t!(i18n, client.approve_transfer)}</button>
+                                        </ActionForm>
+                                        <ActionForm action=decide>
+                                            <input type="hidden" name="id" value=transfer.id.to_string() />
+                                            <input type="hidden" name="approve" value="false" />
+                                            <button class="button button--secondary" type="submit">{t!(i18n, client.reject_transfer)}</button>
+                                        </ActionForm>
+                                    })}
+                                </section>
+                            }.into_any(),
+                            None => may.request_transfer.then(|| view! {
+                                <details class="card">
+                                    <summary>{t!(i18n, client.request_transfer)}</summary>
+                                    <p class="muted">{t!(i18n, client.transfer_hint)}</p>
+                                    <ActionForm action=request attr:class="form" attr:novalidate=true>
+                                        <input type="hidden" name="client_id" value=client.id.to_string() />
+                                        <div class="field">
+                                            <label for="transfer-reason">{t!(i18n, client.transfer_reason)}</label>
+                                            {reason_error.map(|code| view! { <span class="field__error">{validation_text(locale, code)}</span> })}
+                                            <textarea id="transfer-reason" name="reason"></textarea>
+                                        </div>
+                                        <button class="button button--secondary" type="submit">{t!(i18n, client.send_transfer_request)}</button>
+                                    </ActionForm>
+                                </details>
+                            }).into_any(),
+                        }}
+                        {may.end.then(|| view! {
+                            <details class="card">
+                                <summary>{t!(i18n, client.end_heading)}</summary>
+                                <ActionForm action=end attr:class="form" attr:novalidate=true>
+                                    <input type="hidden" name="client_id" value=client.id.to_string() />
+                                    <div class="field">
+                                        <label for="end-reason">{t!(i18n, client.end_reason)}</label>
+                                        <textarea id="end-reason" name="reason"></textarea>
+                                    </div>
+                                    <button class="button button--danger" type="submit">{t!(i18n, client.end)}</button>
+                                </ActionForm>
+                            </details>
+                        })}
                         {client.social_worker_name.clone().map(|name| view! {
                             <p>{t!(i18n, clients.social_worker)}": "{name}</p>
                         })}
-                        {is_admin.then(|| view! {
+                        {(!client.consents.is_empty()).then(|| view! {
+                            <section aria-labelledby="consent-heading">
+                                <h2 id="consent-heading">{t!(i18n, client.consents_heading)}</h2>
+                                <ul class="list">
+                                    {client.consents.clone().into_iter().map(|c| view! {
+                                        <li class="card">
+                                            <div>{t!(i18n, client.consent_given)}" "{local_time(&c.given_at)}{c.valid_until.clone().map(|d| format!(" – {d}"))}</div>
+                                            {(!c.shared_with.is_empty()).then(|| view! { <div class="muted">{c.shared_with.clone()}</div> })}
+                                            {match c.withdrawn_at.clone() {
+                                                Some(at) => view! { <div class="badge badge--warn">{t!(i18n, client.consent_withdrawn_at)}" "{local_time(&at)}</div> }.into_any(),
+                                                None => may.manage_consent.then(|| view! {
+                                                    <ActionForm action=withdraw>
+                                                        <input type="hidden" name="id" value=c.id.to_string() />
+                                                        <button class="button button--secondary" type="submit">{t!(i18n, client.withdraw_consent)}</button>
+                                                    </ActionForm>
+                                                }).into_any(),
+                                            }}
+                                        </li>
+                                    }).collect_view()}
+                                </ul>
+                            </section>
+                        })}
+                        {may.read_audit.then(|| view! {
                             <p><a href=format!("/clients/{}/audit", client.id)>{t!(i18n, audit.client_report_link)}</a></p>
                         })}
-                    }.into_any(),
-                }
-            })}
+                    }.into_any()
+                })
+            }}
         </Suspense>
     }
     .into_any()

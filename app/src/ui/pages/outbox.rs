@@ -23,6 +23,8 @@ pub fn kind_name(locale: Locale, kind: &str) -> &'static str {
         "password_reset" => td_string!(locale, kinds.password_reset),
         "referral_received" => td_string!(locale, kinds.referral_received),
         "guide_proposed" => td_string!(locale, kinds.guide_proposed),
+        "guide_accepted" => td_string!(locale, kinds.guide_accepted),
+        "transfer_approved" => td_string!(locale, kinds.transfer_approved),
         "first_contact_overdue" => td_string!(locale, kinds.first_contact_overdue),
         "meeting_invitation" => td_string!(locale, kinds.meeting_invitation),
         "visit_reminder" => td_string!(locale, kinds.visit_reminder),

@@ -1,0 +1,375 @@
+//! Guidance periods and transfers: one named guide at a time, a planned end and a mid-point
+//! review, an ending with a reason, and a hand-over that a coordinator approves with the
+//! client's earlier changes of guide in view.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait,
+    ActiveValue::{NotSet, Set},
+    ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder,
+    TransactionTrait,
+};
+
+use super::{
+    ctx::Ctx,
+    emails,
+    entities::{client, guidance_period, referral, referral_event, transfer, user},
+    outbox, request,
+};
+use crate::{
+    api::{
+        AppError,
+        guidance::{PeriodView, TransferView},
+    },
+    domain::{
+        guidance,
+        ids::{ClientId, UserId},
+        policy::{Action, Resource},
+        referrals::{ReferralStatus, Step, next_status},
+        time::{HELSINKI, parse_date},
+        validation::ValidationCode,
+    },
+};
+
+const PENDING: &str = "pending";
+const APPROVED: &str = "approved";
+const REJECTED: &str = "rejected";
+
+pub fn local_date(at: DateTime<Utc>) -> chrono::NaiveDate {
+    at.with_timezone(&HELSINKI).date_naive()
+}
+
+/// Starts a period with the default plan and names the guide on the client's card.
+pub async fn start_period(
+    db: &impl ConnectionTrait,
+    client_id: i64,
+    guide: i64,
+    referral_id: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let (planned_end, review_due) = guidance::default_dates(local_date(now));
+    guidance_period::ActiveModel {
+        id: NotSet,
+        client_id: Set(client_id),
+        guide_id: Set(guide),
+        referral_id: Set(referral_id),
+        started_at: Set(now),
+        planned_end: Set(planned_end),
+        review_due: Set(review_due),
+        ended_at: Set(None),
+        ending_reason: Set(None),
+    }
+    .insert(db)
+    .await
+    .map_err(AppError::internal)?;
+    set_guide(db, client_id, Some(guide), now).await
+}
+
+async fn set_guide(
+    db: &impl ConnectionTrait,
+    client_id: i64,
+    guide: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let row = client::Entity::find_by_id(client_id)
+        .one(db)
+        .await
+        .map_err(AppError::internal)?
+        .ok_or(AppError::NotFound)?;
+    let mut row = row.into_active_model();
+    row.guide_id = Set(guide);
+    row.updated_at = Set(now);
+    row.update(db).await.map_err(AppError::internal)?;
+    Ok(())
+}
+
+pub async fn open_period(
+    db: &impl ConnectionTrait,
+    client_id: i64,
+) -> Result<Option<guidance_period::Model>, AppError> {
+    guidance_period::Entity::find()
+        .filter(guidance_period::Column::ClientId.eq(client_id))
+        .filter(guidance_period::Column::EndedAt.is_null())
+        .one(db)
+        .await
+        .map_err(AppError::internal)
+}
+
+pub async fn earlier_transfers(db: &impl ConnectionTrait, client_id: i64) -> Result<u64, AppError> {
+    transfer::Entity::find()
+        .filter(transfer::Column::ClientId.eq(client_id))
+        .filter(transfer::Column::Status.eq(APPROVED))
+        .count(db)
+        .await
+        .map_err(AppError::internal)
+}
+
+async fn name_of(db: &impl ConnectionTrait, id: Option<i64>) -> Result<Option<user::Model>, AppError> {
+    match id {
+        Some(id) => user::Entity::find_by_id(id).one(db).await.map_err(AppError::internal),
+        None => Ok(None),
+    }
+}
+
+pub async fn period_view(db: &impl ConnectionTrait, client_id: i64) -> Result<Option<PeriodView>, AppError> {
+    let Some(period) = open_period(db, client_id).await? else { return Ok(None) };
+    Ok(Some(PeriodView {
+        id: period.id,
+        guide_id: UserId(period.guide_id),
+        started_at: period.started_at.to_rfc3339(),
+        planned_end: period.planned_end.to_string(),
+        review_due: period.review_due.to_string(),
+    }))
+}
+
+pub async fn pending_transfer(
+    db: &impl ConnectionTrait,
+    client_id: i64,
+) -> Result<Option<TransferView>, AppError> {
+    let Some(t) = transfer::Entity::find()
+        .filter(transfer::Column::ClientId.eq(client_id))
+        .filter(transfer::Column::Status.eq(PENDING))
+        .one(db)
+        .await
+        .map_err(AppError::internal)?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(transfer_view(db, t).await?))
+}
+
+async fn transfer_view(db: &impl ConnectionTrait, t: transfer::Model) -> Result<TransferView, AppError> {
+    let client = client::Entity::find_by_id(t.client_id).one(db).await.map_err(AppError::internal)?;
+    Ok(TransferView {
+        id: t.id,
+        client_id: ClientId(t.client_id),
+        client_name: client.map(|c| c.display_name).unwrap_or_default(),
+        from_guide: name_of(db, Some(t.from_guide)).await?.map(|u| u.name).unwrap_or_default(),
+        reason: t.reason,
+        requested_by: name_of(db, t.requested_by).await?.map(|u| u.name),
+        requested_at: t.requested_at.to_rfc3339(),
+        earlier_transfers: earlier_transfers(db, t.client_id).await?,
+    })
+}
+
+async fn load_client(ctx: &Ctx, id: ClientId) -> Result<(client::Model, Resource), AppError> {
+    let row = client::Entity::find_by_id(id.0)
+        .one(&ctx.db)
+        .await
+        .map_err(AppError::internal)?
+        .ok_or(AppError::NotFound)?;
+    let resource =
+        Resource::Client { guide: row.guide_id.map(UserId), referred_by: row.referred_by.map(UserId) };
+    Ok((row, resource))
+}
+
+/// The client's current referral (the newest not closed), if any.
+pub async fn current_referral(
+    db: &impl ConnectionTrait,
+    client_id: i64,
+) -> Result<Option<referral::Model>, AppError> {
+    Ok(referral::Entity::find()
+        .filter(referral::Column::ClientId.eq(client_id))
+        .order_by_desc(referral::Column::SubmittedAt)
+        .all(db)
+        .await
+        .map_err(AppError::internal)?
+        .into_iter()
+        .find(|r| ReferralStatus::parse(&r.status).is_some_and(|s| !s.is_closed())))
+}
+
+pub async fn update_plan(
+    ctx: &Ctx,
+    id: ClientId,
+    planned_end: &str,
+    review_due: &str,
+) -> Result<(), AppError> {
+    let (client, resource) = load_client(ctx, id).await?;
+    ctx.authorize_client(Action::EditGuidancePeriod, client.id, &resource).await?;
+    let period = open_period(&ctx.db, client.id).await?.ok_or(AppError::Conflict)?;
+    let end = parse_date(planned_end)
+        .ok_or_else(|| AppError::invalid("planned_end", ValidationCode::InvalidDate))?;
+    let review =
+        parse_date(review_due).ok_or_else(|| AppError::invalid("review_due", ValidationCode::InvalidDate))?;
+    guidance::check_dates(local_date(period.started_at), end, review)
+        .map_err(|(field, code)| AppError::invalid(field, code))?;
+    let mut row = period.into_active_model();
+    row.planned_end = Set(end);
+    row.review_due = Set(review);
+    row.update(&ctx.db).await.map_err(AppError::internal)?;
+    Ok(())
+}
+
+/// Ends the period with a reason; the client has no named guide until a new referral.
+pub async fn end(ctx: &Ctx, id: ClientId, reason: &str) -> Result<(), AppError> {
+    let (client, resource) = load_client(ctx, id).await?;
+    ctx.authorize_client(Action::EndGuidance, client.id, &resource).await?;
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(AppError::invalid("reason", ValidationCode::Required));
+    }
+    let period = open_period(&ctx.db, client.id).await?.ok_or(AppError::Conflict)?;
+    let txn = ctx.db.begin().await.map_err(AppError::internal)?;
+    let mut row = period.into_active_model();
+    row.ended_at = Set(Some(ctx.now));
+    row.ending_reason = Set(Some(reason.to_owned()));
+    row.update(&txn).await.map_err(AppError::internal)?;
+    set_guide(&txn, client.id, None, ctx.now).await?;
+    if let Some(referral) = current_referral(&txn, client.id).await?
+        && let Some(status) = ReferralStatus::parse(&referral.status).and_then(|s| next_status(s, Step::End))
+    {
+        let referral_id = referral.id;
+        let mut update = referral.into_active_model();
+        update.status = Set(status.as_str().to_owned());
+        update.updated_at = Set(ctx.now);
+        update.update(&txn).await.map_err(AppError::internal)?;
+        referral_event::ActiveModel {
+            id: NotSet,
+            referral_id: Set(referral_id),
+            event: Set(status.as_str().to_owned()),
+            at: Set(ctx.now),
+            actor_id: Set(Some(ctx.actor_id())),
+            note: Set(Some(reason.to_owned())),
+        }
+        .insert(&txn)
+        .await
+        .map_err(AppError::internal)?;
+    }
+    txn.commit().await.map_err(AppError::internal)
+}
+
+pub async fn request_transfer(ctx: &Ctx, id: ClientId, reason: &str) -> Result<(), AppError> {
+    let (client, resource) = load_client(ctx, id).await?;
+    ctx.authorize_client(Action::RequestTransfer, client.id, &resource).await?;
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(AppError::invalid("reason", ValidationCode::Required));
+    }
+    let period = open_period(&ctx.db, client.id).await?.ok_or(AppError::Conflict)?;
+    if pending_transfer(&ctx.db, client.id).await?.is_some() {
+        return Err(AppError::Conflict);
+    }
+    transfer::ActiveModel {
+        id: NotSet,
+        client_id: Set(client.id),
+        from_guide: Set(period.guide_id),
+        to_guide: Set(None),
+        reason: Set(reason.to_owned()),
+        requested_by: Set(Some(ctx.actor_id())),
+        requested_at: Set(ctx.now),
+        status: Set(PENDING.to_owned()),
+        decided_by: Set(None),
+        decided_at: Set(None),
+        earlier_transfers: Set(0),
+    }
+    .insert(&ctx.db)
+    .await
+    .map_err(AppError::internal)?;
+    Ok(())
+}
+
+pub async fn pending_transfers(ctx: &Ctx) -> Result<Vec<TransferView>, AppError> {
+    ctx.authorize(Action::DecideTransfer, &Resource::Nothing, super::audit::entity::CLIENT, None).await?;
+    let rows = transfer::Entity::find()
+        .filter(transfer::Column::Status.eq(PENDING))
+        .order_by_asc(transfer::Column::RequestedAt)
+        .all(&ctx.db)
+        .await
+        .map_err(AppError::internal)?;
+    ctx.audit_clients(Action::DecideTransfer, &rows.iter().map(|t| t.client_id).collect::<Vec<_>>()).await?;
+    let mut out = Vec::new();
+    for row in rows {
+        out.push(transfer_view(&ctx.db, row).await?);
+    }
+    Ok(out)
+}
+
+/// Approves (to `to_guide`) or rejects a transfer. Approval ends the old period and starts a new
+/// one: the old guide's access ends with it (access follows the named guide). The social worker
+/// and the new guide are told by e-mail; the new guide introduces themselves to the client.
+pub async fn decide_transfer(
+    ctx: &Ctx,
+    id: i64,
+    approve: bool,
+    to_guide: Option<UserId>,
+) -> Result<ClientId, AppError> {
+    ctx.authorize(Action::DecideTransfer, &Resource::Nothing, super::audit::entity::CLIENT, None).await?;
+    let row = transfer::Entity::find_by_id(id)
+        .one(&ctx.db)
+        .await
+        .map_err(AppError::internal)?
+        .ok_or(AppError::NotFound)?;
+    if row.status != PENDING {
+        return Err(AppError::Conflict);
+    }
+    let client_id = row.client_id;
+    let earlier = earlier_transfers(&ctx.db, client_id).await? as i32;
+    let txn = ctx.db.begin().await.map_err(AppError::internal)?;
+    let mut decision = row.clone().into_active_model();
+    decision.status = Set(if approve { APPROVED } else { REJECTED }.to_owned());
+    decision.decided_by = Set(Some(ctx.actor_id()));
+    decision.decided_at = Set(Some(ctx.now));
+    decision.earlier_transfers = Set(earlier);
+    if approve {
+        let to = to_guide.ok_or_else(|| AppError::invalid("to_guide", ValidationCode::Required))?;
+        if to.0 == row.from_guide {
+            return Err(AppError::invalid("to_guide", ValidationCode::UnknownChoice));
+        }
+        let guide = user::Entity::find_by_id(to.0)
+            .one(&txn)
+            .await
+            .map_err(AppError::internal)?
+            .filter(|u| u.active)
+            .ok_or_else(|| AppError::invalid("to_guide", ValidationCode::UnknownChoice))?;
+        if !super::auth::roles_of(&txn, guide.id)
+            .await
+            .map_err(AppError::internal)?
+            .has(crate::domain::roles::Role::Guide)
+        {
+            return Err(AppError::invalid("to_guide", ValidationCode::UnknownChoice));
+        }
+        decision.to_guide = Set(Some(to.0));
+        let period = open_period(&txn, client_id).await?.ok_or(AppError::Conflict)?;
+        let referral_id = period.referral_id;
+        let mut old = period.into_active_model();
+        old.ended_at = Set(Some(ctx.now));
+        old.ending_reason = Set(Some("transfer".to_owned()));
+        old.update(&txn).await.map_err(AppError::internal)?;
+        start_period(&txn, client_id, to.0, referral_id, ctx.now).await?;
+        if let Some(referral) = current_referral(&txn, client_id).await? {
+            let referral_id = referral.id;
+            let referred_by = referral.referred_by;
+            let mut update = referral.into_active_model();
+            update.guide_id = Set(Some(to.0));
+            update.updated_at = Set(ctx.now);
+            update.update(&txn).await.map_err(AppError::internal)?;
+            referral_event::ActiveModel {
+                id: NotSet,
+                referral_id: Set(referral_id),
+                event: Set("transferred".to_owned()),
+                at: Set(ctx.now),
+                actor_id: Set(Some(ctx.actor_id())),
+                note: Set(Some(row.reason.clone())),
+            }
+            .insert(&txn)
+            .await
+            .map_err(AppError::internal)?;
+            let origin = request::state()?.settings.public_origin.clone();
+            for (recipient, key) in [(referred_by, "social_worker"), (Some(to.0), "guide")] {
+                if let Some(account) = name_of(&txn, recipient).await? {
+                    let mail = emails::transfer_approved(
+                        &account,
+                        &format!("{origin}/clients/{client_id}"),
+                        format!("transfer:{id}:{key}"),
+                    );
+                    outbox::enqueue(&txn, mail, ctx.now).await.map_err(AppError::internal)?;
+                }
+            }
+        }
+    }
+    decision.update(&txn).await.map_err(AppError::internal)?;
+    txn.commit().await.map_err(AppError::internal)?;
+    request::state()?.outbox.wakeup.notify_one();
+    ctx.audit_clients(Action::DecideTransfer, &[client_id]).await?;
+    Ok(ClientId(client_id))
+}
