@@ -27,10 +27,12 @@ pub fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
     let current = i18n.get_locale_untracked();
     let location = use_location();
-    let next = move || {
-        let search = location.search.get();
+    // Read once while rendering: the form is server-rendered HTML and never updates in place.
+    // (A reactive read could outlive the page's owner when the browser leaves mid-stream.)
+    let next = {
+        let search = location.search.get_untracked();
         let query = if search.is_empty() { String::new() } else { format!("?{search}") };
-        format!("{}{query}", location.pathname.get())
+        format!("{}{query}", location.pathname.get_untracked())
     };
     let button = move |locale: Locale, label: &'static str| {
         view! {

@@ -25,7 +25,13 @@ pub fn ProposalsPage() -> impl IntoView {
         <Title text=t_string!(i18n, proposals.title) />
         <h1>{t!(i18n, proposals.title)}</h1>
         {declined.then(|| view! { <OkNotice text=t_string!(i18n, proposals.declined).to_string() /> })}
-        <ErrorNotice error=error />
+        {match error {
+            // The one thing a decline can lack: say so plainly.
+            Some(e) if e.field("reason").is_some() => view! {
+                <div class="notice notice--error" role="alert">{t!(i18n, proposals.reason_required)}</div>
+            }.into_any(),
+            other => view! { <ErrorNotice error=other /> }.into_any(),
+        }}
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let locale = i18n.get_locale_untracked();
