@@ -1,5 +1,5 @@
 import { test, expect, type Page } from "@playwright/test";
-import { hydrated, waitForHydration } from "./helpers";
+import { DEMO, hydrated, signIn, waitForHydration } from "./helpers";
 
 // Guides open these pages on weak rural connections: everything a page loads, compressed as it
 // travels, must stay under 150 KB.
@@ -29,4 +29,16 @@ test("the home page stays within the 150 KB budget, WASM included", async ({ pag
   console.log(`home page: ${(total / 1024).toFixed(1)} KB on the wire`, byUrl);
   expect(Object.keys(byUrl).some((url) => url.endsWith(".wasm"))).toBe(true);
   expect(total).toBeLessThan(BUDGET_BYTES);
+});
+
+test("the pages of the referral path stay within the budget too", async ({ page }, testInfo) => {
+  test.skip(!hydrated(testInfo), "the budget counts the WASM, which only the hydrated run loads");
+  await signIn(page, DEMO.coordinator);
+  await page.goto("/referrals");
+  const referral = await page.getByRole("link", { name: "Onni" }).getAttribute("href");
+  for (const path of ["/referrals", referral!, "/guides", "/clients"]) {
+    const { total } = await bytesOnTheWire(page, path);
+    console.log(`${path}: ${(total / 1024).toFixed(1)} KB on the wire`);
+    expect(total, path).toBeLessThan(BUDGET_BYTES);
+  }
 });
