@@ -152,7 +152,8 @@ async fn transfer_view(db: &impl ConnectionTrait, t: transfer::Model) -> Result<
     })
 }
 
-async fn load_client(ctx: &Ctx, id: ClientId) -> Result<(client::Model, Resource), AppError> {
+/// A client and the resource the policy judges access to them by.
+pub async fn load_client(ctx: &Ctx, id: ClientId) -> Result<(client::Model, Resource), AppError> {
     let row = client::Entity::find_by_id(id.0)
         .one(&ctx.db)
         .await

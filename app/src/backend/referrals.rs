@@ -933,13 +933,7 @@ pub async fn record_first_contact(ctx: &Ctx, id: i64, channel: &str) -> Result<C
         .await
         .map_err(AppError::internal)?
         .ok_or(AppError::NotFound)?;
-    let client = client::Entity::find_by_id(row.client_id)
-        .one(&ctx.db)
-        .await
-        .map_err(AppError::internal)?
-        .ok_or(AppError::NotFound)?;
-    let resource =
-        Resource::Client { guide: client.guide_id.map(UserId), referred_by: client.referred_by.map(UserId) };
+    let (client, resource) = super::guidance::load_client(ctx, ClientId(row.client_id)).await?;
     ctx.authorize_client(Action::RecordFirstContact, client.id, &resource).await?;
     let channel = ContactChannel::parse(channel)
         .ok_or_else(|| AppError::invalid("channel", ValidationCode::UnknownChoice))?;
@@ -968,13 +962,7 @@ pub async fn withdraw_consent(ctx: &Ctx, id: i64) -> Result<ClientId, AppError> 
         .await
         .map_err(AppError::internal)?
         .ok_or(AppError::NotFound)?;
-    let client = client::Entity::find_by_id(row.client_id)
-        .one(&ctx.db)
-        .await
-        .map_err(AppError::internal)?
-        .ok_or(AppError::NotFound)?;
-    let resource =
-        Resource::Client { guide: client.guide_id.map(UserId), referred_by: client.referred_by.map(UserId) };
+    let (client, resource) = super::guidance::load_client(ctx, ClientId(row.client_id)).await?;
     ctx.authorize_client(Action::ManageConsent, client.id, &resource).await?;
     if row.withdrawn_at.is_some() {
         return Err(AppError::Conflict);
