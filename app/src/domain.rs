@@ -13,6 +13,7 @@ pub mod places;
 pub mod policy;
 pub mod referrals;
 pub mod roles;
+pub mod scheduling;
 pub mod sign_in;
 pub mod time;
 pub mod validation;

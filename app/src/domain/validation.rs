@@ -20,6 +20,8 @@ pub enum ValidationCode {
     EndBeforeStart,
     OutOfRange,
     UnknownPlace,
+    /// A local time that does not exist that day (the spring clock change skips it).
+    NonexistentLocalTime,
 }
 
 /// One refused field: which field, and why.

@@ -31,6 +31,7 @@ pub fn validation_text(locale: Locale, code: ValidationCode) -> String {
         ValidationCode::EndBeforeStart => td_string!(locale, errors.end_before_start).to_string(),
         ValidationCode::OutOfRange => td_string!(locale, errors.out_of_range).to_string(),
         ValidationCode::UnknownPlace => td_string!(locale, errors.unknown_place).to_string(),
+        ValidationCode::NonexistentLocalTime => td_string!(locale, errors.nonexistent_local_time).to_string(),
     }
 }
 
