@@ -132,8 +132,14 @@ pub fn clock(
         None => {
             let days_waiting = (now - submitted_at).num_days();
             let left = due - now;
-            // Rounded down for "days left", so the last day shows 0, then -1 when overdue.
-            let days_left = if left < Duration::zero() { -((-left).num_days()) - 1 } else { left.num_days() };
+            // Days begun count: a fresh referral has 7 days left, its last day 1, and the first
+            // day past the deadline is -1 ("a day late").
+            let day = Duration::days(1).num_seconds();
+            let days_left = if left <= Duration::zero() {
+                -((-left).num_days()) - 1
+            } else {
+                (left.num_seconds() + day - 1) / day
+            };
             let urgency = if now >= due {
                 Urgency::Overdue
             } else if days_waiting >= ATTENTION_AFTER_DAYS {
@@ -241,7 +247,9 @@ mod tests {
             Clock { days_waiting: 1, days_left: Some(6), urgency: Urgency::OnTime }
         );
         assert_eq!(clock(submitted, None, t(3, 0)).urgency, Urgency::Attention);
-        assert_eq!(clock(submitted, None, t(6, 23)).days_left, Some(0));
+        assert_eq!(clock(submitted, None, submitted + Duration::minutes(1)).days_left, Some(7));
+        assert_eq!(clock(submitted, None, t(6, 23)).days_left, Some(1), "the last day");
+        assert_eq!(clock(submitted, None, t(7, 0)).days_left, Some(-1), "due now: late from here");
         let overdue = clock(submitted, None, t(7, 1));
         assert_eq!((overdue.urgency, overdue.days_left), (Urgency::Overdue, Some(-1)));
         assert_eq!(clock(submitted, None, t(9, 1)).days_left, Some(-3));
