@@ -15,6 +15,7 @@ pub mod language;
 pub mod outbox;
 pub mod referrals;
 pub mod settings;
+pub mod visits;
 
 pub use error::AppError;
 
@@ -92,4 +93,16 @@ pub const ENDPOINTS: &[Endpoint] = &[
     guarded("guides/profile/save", Action::EditGuideProfile),
     client_data("clients/list", Action::ListClients),
     client_data("clients/get", Action::ViewClient),
+    client_data("visits/choices", Action::PlanVisit),
+    client_data("visits/book", Action::PlanVisit),
+    client_data("visits/agenda", Action::ViewAgenda),
+    client_data("visits/get", Action::ViewVisit),
+    client_data("visits/for-client", Action::ViewClient),
+    client_data("visits/outcome", Action::RecordVisitOutcome),
+    client_data("visits/cancel", Action::ChangeVisit),
+    client_data("visits/reschedule", Action::ChangeVisit),
+    guarded("mileage/month", Action::ViewMileage),
+    guarded("calendar/status", Action::ManageOwnSettings),
+    guarded("calendar/new-link", Action::ManageOwnSettings),
+    guarded("calendar/revoke", Action::ManageOwnSettings),
 ];

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod audit;
 pub mod audit_log;
 pub mod auth;
+pub mod calendar;
 pub mod clients;
 pub mod ctx;
 pub mod db;
@@ -23,6 +24,7 @@ pub mod session_store;
 pub mod settings;
 pub mod state;
 pub mod tokens;
+pub mod visits;
 
 #[cfg(any(test, feature = "test-support"))]
 pub mod testing;

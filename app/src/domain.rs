@@ -17,3 +17,4 @@ pub mod scheduling;
 pub mod sign_in;
 pub mod time;
 pub mod validation;
+pub mod visits;

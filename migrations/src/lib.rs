@@ -6,6 +6,7 @@ mod m20261123_000001_accounts;
 mod m20261123_000002_clients;
 mod m20261123_000003_outbox;
 mod m20261123_000004_referrals;
+mod m20261123_000005_visits;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_clients::Migration),
             Box::new(m20261123_000003_outbox::Migration),
             Box::new(m20261123_000004_referrals::Migration),
+            Box::new(m20261123_000005_visits::Migration),
         ]
     }
 }

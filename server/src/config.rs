@@ -116,6 +116,11 @@ pub struct Config {
     #[arg(long, env = "RINNALLA_MAIL_FROM", default_value = "Rinnalla <noreply@rinnalla.example>")]
     pub mail_from: String,
 
+    /// The kilometre allowance for rides in a guide's own car, in euro cents per kilometre
+    /// (set it to the year's tax-free rate of the Finnish Tax Administration).
+    #[arg(long, env = "RINNALLA_KM_RATE_CENTS", default_value_t = 52)]
+    pub km_rate_cents: u32,
+
     /// Seconds to let running requests finish after SIGTERM.
     #[arg(long, env = "RINNALLA_SHUTDOWN_GRACE_SECS", default_value_t = 20)]
     pub shutdown_grace_secs: u64,

@@ -17,7 +17,7 @@ use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite};
 
 use crate::{
     config::Config,
-    health,
+    feeds, health,
     security::{self, SecuritySettings},
 };
 
@@ -45,6 +45,7 @@ pub fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
         .with_expiry(Expiry::OnInactivity(tower_sessions::cookie::time::Duration::seconds(idle)));
 
     let router = Router::new()
+        .route("/payroll/{file}", get(feeds::payroll))
         .leptos_routes_with_context(&state, routes, provide_request_context, shell)
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
             provide_request_context,
@@ -56,6 +57,7 @@ pub fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
                 .layer(middleware::from_fn_with_state(state.clone(), auth::current_user)),
         )
         .route("/healthz", get(health::healthz))
+        .route("/calendar/{file}", get(feeds::calendar))
         .with_state(state);
 
     let request_id = axum::http::HeaderName::from_static("x-request-id");

@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod feeds;
 pub mod health;
 pub mod http;
 pub mod security;
@@ -75,6 +76,7 @@ impl Application {
             public_origin: config.public_origin()?,
             session_limits: config.session_limits(),
             trust_forwarded_for: config.trust_forwarded_for,
+            km_rate_cents: config.km_rate_cents,
         };
         let state = AppState {
             leptos_options,

@@ -1,9 +1,9 @@
-//! Background work inside the server: the outbox sender; first-contact escalations; housekeeping
-//! of expired sessions and old sign-in failures.
+//! Background work inside the server: the outbox sender; first-contact escalations and visit
+//! reminders; housekeeping of expired sessions and old sign-in failures.
 
 use std::time::Duration;
 
-use app::backend::{AppState, auth, outbox, referrals, session_store::DbSessionStore};
+use app::backend::{AppState, auth, outbox, referrals, session_store::DbSessionStore, visits};
 use tower_sessions::ExpiredDeletion;
 
 const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(5 * 60);
@@ -60,6 +60,15 @@ async fn housekeeping(state: AppState) {
                 state.outbox.wakeup.notify_one();
             }
             Err(error) => tracing::warn!(?error, "could not check waiting referrals"),
+        }
+        // Tomorrow's visits: remind the guide (and the social worker of a meeting), once each.
+        match visits::queue_reminders(&state.db, &state.settings.public_origin, chrono::Utc::now()).await {
+            Ok(0) => {}
+            Ok(queued) => {
+                tracing::info!(queued, "visit reminders queued");
+                state.outbox.wakeup.notify_one();
+            }
+            Err(error) => tracing::warn!(?error, "could not queue visit reminders"),
         }
     }
 }

@@ -4,11 +4,14 @@
 
 mod common;
 
-use std::collections::BTreeSet;
+use std::{
+    collections::BTreeSet,
+    sync::atomic::{AtomicI64, Ordering},
+};
 
 use app::{
     api::{Access, ENDPOINTS},
-    backend::entities::{audit_event, client, consent, proposal, referral, transfer, user},
+    backend::entities::{audit_event, client, consent, proposal, referral, transfer, user, visit},
     domain::{
         ids::UserId,
         policy::{Actor, Resource, can},
@@ -37,6 +40,7 @@ fn every_server_function_is_listed_and_answers_post_only() {
 /// demo social worker has, and an invited account still without a password.
 struct World {
     server: TestServer,
+    coordinator: i64,
     other_guide: i64,
     /// A guide with room for more clients, to propose.
     free_guide: i64,
@@ -50,6 +54,7 @@ async fn world(server: TestServer) -> World {
     let users = user::Entity::find().all(&server.db.conn).await.unwrap();
     let id_of = |email: &str| users.iter().find(|u| u.email == email).unwrap().id;
     let other_guide = id_of(demo::GUIDE_2);
+    let coordinator = id_of(demo::COORDINATOR);
     let free_guide = id_of(demo::FREE_GUIDE);
     let other_social_worker = id_of(demo::SOCIAL_WORKER_2);
     let now = chrono::Utc::now();
@@ -95,7 +100,16 @@ async fn world(server: TestServer) -> World {
     .await
     .unwrap()
     .id;
-    World { server, other_guide, free_guide, other_social_worker, other_client, pending, dead_message }
+    World {
+        server,
+        coordinator,
+        other_guide,
+        free_guide,
+        other_social_worker,
+        other_client,
+        pending,
+        dead_message,
+    }
 }
 
 /// How far a fresh case has come. Every fixture that changes something gets a case of its own,
@@ -213,6 +227,44 @@ async fn case(world: &World, stage: Stage) -> Case {
         None
     };
     Case { client, referral, consent, proposal, transfer }
+}
+
+/// A day of its own for each booking the fixtures make, so that no two of them clash.
+fn fresh_day() -> chrono::NaiveDate {
+    static NEXT: AtomicI64 = AtomicI64::new(30);
+    chrono::Utc::now().date_naive() + chrono::Days::new(NEXT.fetch_add(1, Ordering::Relaxed) as u64)
+}
+
+/// A planned visit of a fresh case of the other guide's, starting `from_now` from now, with
+/// `social_worker` taking part.
+async fn visit_of(world: &World, from_now: chrono::Duration, social_worker: Option<i64>) -> (i64, Resource) {
+    let case = case(world, Stage::Active).await;
+    let now = chrono::Utc::now();
+    let row = visit::ActiveModel {
+        client_id: Set(case.client),
+        guide_id: Set(world.other_guide),
+        social_worker_id: Set(social_worker),
+        kind: Set(if social_worker.is_some() { "review" } else { "home_visit" }.into()),
+        starts_at: Set(now + from_now),
+        ends_at: Set(now + from_now + chrono::Duration::hours(1)),
+        zone: Set("Europe/Helsinki".into()),
+        place: Set("Lapua".into()),
+        status: Set("planned".into()),
+        sequence: Set(0),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&world.server.db.conn)
+    .await
+    .unwrap();
+    let resource = Resource::Visit {
+        guide: UserId(world.other_guide),
+        driver: None,
+        social_worker: social_worker.map(UserId),
+        referred_by: Some(UserId(world.other_social_worker)),
+    };
+    (row.id, resource)
 }
 
 fn own_account() -> Resource {
@@ -363,6 +415,57 @@ async fn fixture(world: &World, path: &str, caller: &str) -> (Vec<(&'static str,
         }
         "clients/list" => (vec![], Resource::Nothing),
         "clients/get" => (vec![("id", world.other_client.to_string())], other_client),
+        "visits/choices" | "visits/for-client" => {
+            let case = case(world, Stage::Active).await;
+            (vec![("client_id", id(case.client))], Resource::Client { guide: guided_by, referred_by })
+        }
+        "visits/book" => {
+            let case = case(world, Stage::Active).await;
+            let form = vec![
+                ("form[client_id]", id(case.client)),
+                ("form[kind]", "home_visit".into()),
+                ("form[date]", fresh_day().to_string()),
+                ("form[start]", "10:00".into()),
+                ("form[end]", "11:30".into()),
+                ("form[place]", "Lapua".into()),
+            ];
+            (form, Resource::Client { guide: guided_by, referred_by })
+        }
+        // Today's meeting with the coordinator in it, so that their agenda shows a client.
+        "visits/agenda" => {
+            visit_of(world, chrono::Duration::zero(), Some(world.coordinator)).await;
+            (vec![], Resource::Nothing)
+        }
+        "visits/get" => {
+            let (visit, resource) = visit_of(world, chrono::Duration::days(2), None).await;
+            (vec![("id", id(visit))], resource)
+        }
+        "visits/outcome" => {
+            let (visit, resource) = visit_of(world, chrono::Duration::hours(-2), None).await;
+            let form = vec![
+                ("id", id(visit)),
+                ("outcome", "done".into()),
+                ("hours", "1,5".into()),
+                ("km", "12".into()),
+            ];
+            (form, resource)
+        }
+        "visits/cancel" => {
+            let (visit, resource) = visit_of(world, chrono::Duration::days(3), None).await;
+            (vec![("id", id(visit)), ("scope", "one".into())], resource)
+        }
+        "visits/reschedule" => {
+            let (visit, resource) = visit_of(world, chrono::Duration::days(3), None).await;
+            let form = vec![
+                ("id", id(visit)),
+                ("date", fresh_day().to_string()),
+                ("start", "12:00".into()),
+                ("end", "13:00".into()),
+            ];
+            (form, resource)
+        }
+        "mileage/month" => (vec![("guide", id(world.other_guide))], guide_account),
+        "calendar/status" | "calendar/new-link" | "calendar/revoke" => (vec![], own_account()),
         other => panic!("no fixture for the endpoint {other}: add one to tests/policy.rs"),
     }
 }

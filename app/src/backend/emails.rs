@@ -141,6 +141,143 @@ pub fn transfer_approved(account: &user::Model, link: &str, key: String) -> Outg
     outgoing(MessageKind::TransferApproved, key, account, subject, text)
 }
 
+/// The facts of a visit an e-mail may carry: kind, time and place, never who the client is.
+pub struct VisitFacts<'a> {
+    pub kind: &'a str,
+    /// Local `2026-11-24 10:00–11:30`.
+    pub when: &'a str,
+    pub place: &'a str,
+}
+
+/// The name of a kind of visit in `locale`.
+pub fn kind_name(locale: Locale, kind: &str) -> String {
+    match kind {
+        "home_visit" => td_string!(locale, visit_kinds.home_visit).to_string(),
+        "meeting" => td_string!(locale, visit_kinds.meeting).to_string(),
+        "accompaniment" => td_string!(locale, visit_kinds.accompaniment).to_string(),
+        "call" => td_string!(locale, visit_kinds.call).to_string(),
+        "three_way" => td_string!(locale, visit_kinds.three_way).to_string(),
+        "review" => td_string!(locale, visit_kinds.review).to_string(),
+        other => other.to_owned(),
+    }
+}
+
+/// A visit booked (or moved, with `moved`), with its calendar file attached.
+pub fn visit_invitation(
+    account: &user::Model,
+    visit: &VisitFacts<'_>,
+    moved: bool,
+    link: &str,
+    key: String,
+    ics: String,
+) -> Outgoing {
+    let locale = locale_of(account);
+    let kind = kind_name(locale, visit.kind);
+    let (subject, text) = if moved {
+        (
+            td_string!(locale, email.visit_moved.subject, when = visit.when).to_string(),
+            td_string!(
+                locale,
+                email.visit_moved.text,
+                name = account.name.as_str(),
+                kind = kind.as_str(),
+                when = visit.when,
+                place = visit.place,
+                link = link
+            ),
+        )
+    } else {
+        (
+            td_string!(locale, email.visit_invitation.subject, when = visit.when).to_string(),
+            td_string!(
+                locale,
+                email.visit_invitation.text,
+                name = account.name.as_str(),
+                kind = kind.as_str(),
+                when = visit.when,
+                place = visit.place,
+                link = link
+            ),
+        )
+    };
+    let mut mail = outgoing(MessageKind::MeetingInvitation, key, account, subject, text);
+    mail.attachments.push(calendar_attachment(ics, "REQUEST"));
+    mail
+}
+
+pub fn visit_cancelled(account: &user::Model, visit: &VisitFacts<'_>, key: String, ics: String) -> Outgoing {
+    let locale = locale_of(account);
+    let kind = kind_name(locale, visit.kind);
+    let subject = td_string!(locale, email.visit_cancelled.subject, when = visit.when).to_string();
+    let text = td_string!(
+        locale,
+        email.visit_cancelled.text,
+        name = account.name.as_str(),
+        kind = kind.as_str(),
+        when = visit.when
+    );
+    let mut mail = outgoing(MessageKind::MeetingInvitation, key, account, subject, text);
+    mail.attachments.push(calendar_attachment(ics, "CANCEL"));
+    mail
+}
+
+/// The day-before reminder. `channel` is how the client likes to be reached, for the guide;
+/// `None` for the social worker.
+pub fn visit_reminder(
+    account: &user::Model,
+    visit: &VisitFacts<'_>,
+    channel: Option<&str>,
+    link: &str,
+    key: String,
+) -> Outgoing {
+    let locale = locale_of(account);
+    let kind = kind_name(locale, visit.kind);
+    let subject =
+        td_string!(locale, email.visit_reminder.subject, kind = kind.as_str(), when = visit.when).to_string();
+    let text = match channel {
+        Some(channel) => td_string!(
+            locale,
+            email.visit_reminder.text_guide,
+            name = account.name.as_str(),
+            kind = kind.as_str(),
+            when = visit.when,
+            place = visit.place,
+            channel = channel,
+            link = link
+        ),
+        None => td_string!(
+            locale,
+            email.visit_reminder.text_other,
+            name = account.name.as_str(),
+            kind = kind.as_str(),
+            when = visit.when,
+            place = visit.place,
+            link = link
+        ),
+    };
+    outgoing(MessageKind::VisitReminder, key, account, subject, text)
+}
+
+/// The name of a contact channel (call, sms, ...) in the recipient's language.
+pub fn channel_name(account: &user::Model, channel: &str) -> String {
+    let locale = locale_of(account);
+    match channel {
+        "sms" => td_string!(locale, channel.sms).to_string(),
+        "whatsapp" => td_string!(locale, channel.whatsapp).to_string(),
+        "letter" => td_string!(locale, channel.letter).to_string(),
+        "meeting" => td_string!(locale, channel.meeting).to_string(),
+        _ => td_string!(locale, channel.call).to_string(),
+    }
+}
+
+fn calendar_attachment(ics: String, method: &str) -> super::mail::Attachment {
+    super::mail::Attachment {
+        filename: "invite.ics".into(),
+        content_type: format!("text/calendar; charset=utf-8; method={method}"),
+        content: ics,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

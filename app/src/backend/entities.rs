@@ -4,6 +4,7 @@
 
 pub mod account_token;
 pub mod audit_event;
+pub mod calendar_feed;
 pub mod client;
 pub mod consent;
 pub mod guidance_period;
@@ -14,9 +15,11 @@ pub mod outbox_message;
 pub mod proposal;
 pub mod referral;
 pub mod referral_event;
+pub mod ride_leg;
 pub mod session;
 pub mod sign_in_failure;
 pub mod topic;
 pub mod transfer;
 pub mod user;
 pub mod user_role;
+pub mod visit;

@@ -58,18 +58,19 @@ const FLASH_KEY: &str = "form_flash";
 /// After a refused post the browser is sent back to the form; this keeps what was typed (in
 /// the server-side session, never in the URL) so the form can show it again.
 pub async fn keep_form_on_error<T, F: Serialize>(form: &str, result: &Result<T, AppError>, values: &F) {
-    if result.is_ok() {
-        return;
+    if result.is_err() {
+        keep_for_next_page(form, values).await;
     }
-    let Some(session) = request().session else {
-        return;
-    };
-    let Ok(values) = serde_json::to_value(values) else {
+}
+
+/// Keeps `values` for the next page load only (a secret shown once, such as a new feed link).
+pub async fn keep_for_next_page<F: Serialize>(form: &str, values: &F) {
+    let (Some(session), Ok(values)) = (request().session, serde_json::to_value(values)) else {
         return;
     };
     let flash = FormFlash { form: form.to_owned(), values };
     if let Err(error) = session.insert(FLASH_KEY, flash).await {
-        tracing::warn!(%error, "could not keep the form's values");
+        tracing::warn!(%error, "could not keep the values for the next page");
     }
 }
 

@@ -27,4 +27,6 @@ pub struct Settings {
     pub session_limits: SessionLimits,
     /// Take the client's address from `X-Forwarded-For` (behind a trusted reverse proxy).
     pub trust_forwarded_for: bool,
+    /// The kilometre allowance for rides in the guide's own car, in cents per kilometre.
+    pub km_rate_cents: u32,
 }

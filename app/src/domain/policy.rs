@@ -73,6 +73,20 @@ pub enum Action {
     EditGuideProfile,
     /// Record or withdraw a client's consent.
     ManageConsent,
+    /// Book a visit (or a series) for a client.
+    PlanVisit,
+    /// Open one visit.
+    ViewVisit,
+    /// Reschedule or cancel a visit (one occurrence or the rest of its series).
+    ChangeVisit,
+    /// Record how a visit went: done or no-show, note, hours, kilometres.
+    RecordVisitOutcome,
+    /// See one's own agenda: today and this week (narrowed to one's own visits).
+    ViewAgenda,
+    /// See a guide's monthly visits, hours and kilometres.
+    ViewMileage,
+    /// Export every guide's month for payroll.
+    ExportPayroll,
 }
 
 impl Action {
@@ -106,6 +120,13 @@ impl Action {
             Action::ViewGuideIntroductions => "view_guide_introductions",
             Action::EditGuideProfile => "edit_guide_profile",
             Action::ManageConsent => "manage_consent",
+            Action::PlanVisit => "plan_visit",
+            Action::ViewVisit => "view_visit",
+            Action::ChangeVisit => "change_visit",
+            Action::RecordVisitOutcome => "record_visit_outcome",
+            Action::ViewAgenda => "view_agenda",
+            Action::ViewMileage => "view_mileage",
+            Action::ExportPayroll => "export_payroll",
         }
     }
 }
@@ -124,6 +145,14 @@ pub enum Resource {
     Referral { referred_by: Option<UserId>, guides: Vec<UserId> },
     /// A proposal made to a guide.
     Proposal { guide: UserId },
+    /// A visit: the guide holding it, the ride's driver, the social worker taking part, and who
+    /// referred the client.
+    Visit {
+        guide: UserId,
+        driver: Option<UserId>,
+        social_worker: Option<UserId>,
+        referred_by: Option<UserId>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -202,6 +231,28 @@ fn role_can(role: Role, me: UserId, action: Action, resource: &Resource) -> bool
         }
         (Coordinator, ManageConsent) => true,
         (SocialWorker, ManageConsent) => referred_by_me(resource, me),
+
+        // Visits: coordinators plan and change any; a guide plans for their own clients and
+        // changes their own visits; the referring social worker plans and changes their
+        // clients' visits (reviews, three-way meetings). Each sees the visits they take part in.
+        (Coordinator, PlanVisit | ViewVisit | ChangeVisit | RecordVisitOutcome | ExportPayroll) => true,
+        (Guide, PlanVisit) => guides_client(resource, me),
+        (SocialWorker, PlanVisit) => referred_by_me(resource, me),
+        (Guide, ViewVisit) => {
+            matches!(resource, Resource::Visit { guide, driver, .. } if *guide == me || *driver == Some(me))
+        }
+        (SocialWorker, ViewVisit) => matches!(
+            resource,
+            Resource::Visit { social_worker, referred_by, .. }
+                if *social_worker == Some(me) || *referred_by == Some(me)
+        ),
+        (Guide, ChangeVisit | RecordVisitOutcome) => {
+            matches!(resource, Resource::Visit { guide, .. } if *guide == me)
+        }
+        (SocialWorker, ChangeVisit) => referred_by_me(resource, me),
+        (Coordinator | Guide | SocialWorker, ViewAgenda) => true,
+        (Coordinator, ViewMileage) => true,
+        (Guide, ViewMileage) => matches!(resource, Resource::Account { is_self: true, .. }),
         _ => false,
     }
 }
@@ -209,9 +260,9 @@ fn role_can(role: Role, me: UserId, action: Action, resource: &Resource) -> bool
 /// The referral or client was referred by `me`.
 fn referred_by_me(resource: &Resource, me: UserId) -> bool {
     match resource {
-        Resource::Client { referred_by, .. } | Resource::Referral { referred_by, .. } => {
-            *referred_by == Some(me)
-        }
+        Resource::Client { referred_by, .. }
+        | Resource::Referral { referred_by, .. }
+        | Resource::Visit { referred_by, .. } => *referred_by == Some(me),
         _ => false,
     }
 }
@@ -277,13 +328,29 @@ mod tests {
             | ListOwnProposals
             | DecideTransfer
             | ViewGuides
-            | ViewGuideIntroductions => (Resource::Nothing, Resource::Nothing),
+            | ViewGuideIntroductions
+            | ViewAgenda
+            | ExportPayroll => (Resource::Nothing, Resource::Nothing),
+            ViewMileage => (
+                Resource::Account { roles: RoleSet::new([Role::Guide]), is_self: true },
+                Resource::Account { roles: RoleSet::new([Role::Guide]), is_self: false },
+            ),
+            ViewVisit | ChangeVisit | RecordVisitOutcome => (
+                Resource::Visit { guide: ME, driver: None, social_worker: Some(ME), referred_by: Some(ME) },
+                Resource::Visit {
+                    guide: SOMEONE,
+                    driver: Some(SOMEONE),
+                    social_worker: Some(SOMEONE),
+                    referred_by: Some(SOMEONE),
+                },
+            ),
             ViewReferral | ProposeGuide => (
                 Resource::Referral { referred_by: Some(ME), guides: vec![ME] },
                 Resource::Referral { referred_by: Some(SOMEONE), guides: vec![SOMEONE] },
             ),
             RespondToProposal => (Resource::Proposal { guide: ME }, Resource::Proposal { guide: SOMEONE }),
-            RecordFirstContact | EditGuidancePeriod | EndGuidance | RequestTransfer | ManageConsent => (
+            RecordFirstContact | EditGuidancePeriod | EndGuidance | RequestTransfer | ManageConsent
+            | PlanVisit => (
                 Resource::Client { guide: Some(ME), referred_by: Some(ME) },
                 Resource::Client { guide: Some(SOMEONE), referred_by: Some(SOMEONE) },
             ),
@@ -334,6 +401,13 @@ mod tests {
             ViewGuideIntroductions =>[(N, N), (Y, Y),      (Y, Y),        (N, N)],
             EditGuideProfile =>      [(N, N), (Y, Y),      (N, N),        (Y, N)],
             ManageConsent =>         [(N, N), (Y, Y),      (Y, N),        (N, N)],
+            PlanVisit =>             [(N, N), (Y, Y),      (Y, N),        (Y, N)],
+            ViewVisit =>             [(N, N), (Y, Y),      (Y, N),        (Y, N)],
+            ChangeVisit =>           [(N, N), (Y, Y),      (Y, N),        (Y, N)],
+            RecordVisitOutcome =>    [(N, N), (Y, Y),      (N, N),        (Y, N)],
+            ViewAgenda =>            [(N, N), (Y, Y),      (Y, Y),        (Y, Y)],
+            ViewMileage =>           [(N, N), (Y, Y),      (N, N),        (Y, N)],
+            ExportPayroll =>         [(N, N), (Y, Y),      (N, N),        (N, N)],
         }
     }
 
@@ -399,6 +473,25 @@ mod tests {
         assert!(client_scope(&actor(&[Role::Admin])).is_empty());
         let sw = client_scope(&actor(&[Role::SocialWorker]));
         assert_eq!(sw.referred_by, Some(ME));
+    }
+
+    #[test]
+    fn a_driver_sees_the_visit_but_only_its_guide_changes_it() {
+        let guide = actor(&[Role::Guide]);
+        let driven =
+            Resource::Visit { guide: SOMEONE, driver: Some(ME), social_worker: None, referred_by: None };
+        assert!(can(&guide, ViewVisit, &driven).is_allowed());
+        assert!(!can(&guide, ChangeVisit, &driven).is_allowed());
+        assert!(!can(&guide, RecordVisitOutcome, &driven).is_allowed());
+    }
+
+    #[test]
+    fn a_social_worker_invited_to_a_meeting_sees_it_without_having_referred_the_client() {
+        let sw = actor(&[Role::SocialWorker]);
+        let invited =
+            Resource::Visit { guide: SOMEONE, driver: None, social_worker: Some(ME), referred_by: None };
+        assert!(can(&sw, ViewVisit, &invited).is_allowed());
+        assert!(!can(&sw, ChangeVisit, &invited).is_allowed());
     }
 
     #[test]

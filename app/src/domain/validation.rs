@@ -22,6 +22,16 @@ pub enum ValidationCode {
     UnknownPlace,
     /// A local time that does not exist that day (the spring clock change skips it).
     NonexistentLocalTime,
+    InvalidNumber,
+    TooFewStops,
+    KmNeeded,
+    GuideBusy,
+    ClientBusy,
+    DriverBusy,
+    NoTimeToTravel,
+    NotADriver,
+    NoSocialWorker,
+    NotYet,
 }
 
 /// One refused field: which field, and why.

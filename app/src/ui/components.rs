@@ -32,6 +32,16 @@ pub fn validation_text(locale: Locale, code: ValidationCode) -> String {
         ValidationCode::OutOfRange => td_string!(locale, errors.out_of_range).to_string(),
         ValidationCode::UnknownPlace => td_string!(locale, errors.unknown_place).to_string(),
         ValidationCode::NonexistentLocalTime => td_string!(locale, errors.nonexistent_local_time).to_string(),
+        ValidationCode::InvalidNumber => td_string!(locale, errors.invalid_number).to_string(),
+        ValidationCode::TooFewStops => td_string!(locale, errors.too_few_stops).to_string(),
+        ValidationCode::KmNeeded => td_string!(locale, errors.km_needed).to_string(),
+        ValidationCode::GuideBusy => td_string!(locale, errors.guide_busy).to_string(),
+        ValidationCode::ClientBusy => td_string!(locale, errors.client_busy).to_string(),
+        ValidationCode::DriverBusy => td_string!(locale, errors.driver_busy).to_string(),
+        ValidationCode::NoTimeToTravel => td_string!(locale, errors.no_time_to_travel).to_string(),
+        ValidationCode::NotADriver => td_string!(locale, errors.not_a_driver).to_string(),
+        ValidationCode::NoSocialWorker => td_string!(locale, errors.no_social_worker).to_string(),
+        ValidationCode::NotYet => td_string!(locale, errors.not_yet).to_string(),
     }
 }
 

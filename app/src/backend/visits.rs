@@ -1,0 +1,1310 @@
+//! Visits: booking with no double booking (the check and the insert in one transaction that
+//! holds the people's locks), the agenda, the "done" form, rescheduling and cancelling with
+//! calendar e-mails, day-before reminders, the month's hours and kilometres, and the secret
+//! calendar feed.
+//!
+//! No double booking under concurrency: a booking locks the rows of the people it needs (the
+//! guide, the driver, the client) with `SELECT … FOR UPDATE` on PostgreSQL, always in the same
+//! order so two bookings cannot deadlock; on SQLite the transaction takes the database's write
+//! lock at `BEGIN IMMEDIATE`. Either way the second of two bookings for the same time reads the
+//! first one's committed visit before it checks, and is refused.
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
+use chrono_tz::Tz;
+use sea_orm::{
+    ActiveModelTrait,
+    ActiveValue::{NotSet, Set},
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, SqliteTransactionMode, TransactionOptions,
+    TransactionTrait,
+    sea_query::LockType,
+};
+
+use super::{
+    calendar::{self, Entry, Method},
+    ctx::Ctx,
+    emails::{self, VisitFacts},
+    entities::{calendar_feed, client, guide_profile, ride_leg, user, user_role, visit},
+    guidance::load_client,
+    outbox,
+};
+use crate::{
+    api::{
+        AppError,
+        visits::{
+            AgendaDay, AgendaView, Booked, BookingOptions, LegView, MileageRow, MileageView, VisitForm,
+            VisitMay, VisitView,
+        },
+    },
+    domain::{
+        availability::WeeklySlot,
+        ids::{ClientId, UserId},
+        places,
+        policy::{Action, Resource, can},
+        roles::Role,
+        scheduling::{self, Booking, Clash, Location, Recurrence, Slot},
+        time::{HELSINKI, parse_date, start_of_day},
+        validation::{FormErrors, ValidationCode},
+        visits::{self as rules, Reimbursement, VisitKind, VisitStatus, WorkedVisit},
+    },
+};
+
+/// How far around a new visit other bookings are looked at: longer than any travel buffer.
+const NEIGHBOURHOOD: Duration = Duration::hours(12);
+/// A series may run at most this far ahead.
+const MAX_SERIES_DAYS: i64 = 366;
+
+fn zone_of(row: &visit::Model) -> Tz {
+    row.zone.parse().unwrap_or(HELSINKI)
+}
+
+fn location(kind: &str, place: &str) -> Location {
+    if VisitKind::parse(kind).is_ok_and(VisitKind::is_remote) {
+        return Location::Remote;
+    }
+    match places::index_of(place.trim()) {
+        Some(index) => Location::At(index),
+        None => Location::Unknown,
+    }
+}
+
+fn as_booking(row: &visit::Model) -> Booking {
+    Booking {
+        id: row.id,
+        slot: Slot { start: row.starts_at, end: row.ends_at },
+        location: location(&row.kind, &row.place),
+    }
+}
+
+fn resource(row: &visit::Model, referred_by: Option<i64>) -> Resource {
+    Resource::Visit {
+        guide: UserId(row.guide_id),
+        driver: row.driver_id.map(UserId),
+        social_worker: row.social_worker_id.map(UserId),
+        referred_by: referred_by.map(UserId),
+    }
+}
+
+fn parse_time(input: &str) -> Result<NaiveTime, ValidationCode> {
+    let input = input.trim();
+    if input.is_empty() {
+        return Err(ValidationCode::Required);
+    }
+    NaiveTime::parse_from_str(&input.replace('.', ":"), "%H:%M").map_err(|_| ValidationCode::InvalidTime)
+}
+
+fn parse_recurrence(input: &str) -> Result<Recurrence, ValidationCode> {
+    match input.trim() {
+        "" | "once" => Ok(Recurrence::Once),
+        "weekly" => Ok(Recurrence::Weekly),
+        "every_other_week" => Ok(Recurrence::EveryOtherWeek),
+        _ => Err(ValidationCode::UnknownChoice),
+    }
+}
+
+/// Date, start and end as typed → the minutes between (same day; the end after the start).
+fn parse_times(
+    errors: &mut FormErrors,
+    date: &str,
+    start: &str,
+    end: &str,
+) -> Option<(NaiveDate, NaiveTime, u32)> {
+    let date = errors.check("date", parse_date(date).ok_or(ValidationCode::InvalidDate));
+    let start = errors.check("start", parse_time(start));
+    let end = errors.check("end", parse_time(end));
+    let (date, start, end) = (date?, start?, end?);
+    if end <= start {
+        errors.add("end", ValidationCode::EndBeforeStart);
+        return None;
+    }
+    Some((date, start, (end - start).num_minutes() as u32))
+}
+
+async fn begin(db: &DatabaseConnection) -> Result<DatabaseTransaction, AppError> {
+    db.begin_with_options(TransactionOptions {
+        isolation_level: None,
+        access_mode: None,
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+    })
+    .await
+    .map_err(AppError::internal)
+}
+
+/// Locks the people a booking needs, users in id order and then the client, so concurrent
+/// bookings wait for each other instead of both passing the check.
+async fn lock_people(txn: &DatabaseTransaction, users: &[i64], client_id: i64) -> Result<(), AppError> {
+    if txn.get_database_backend() != DbBackend::Postgres {
+        return Ok(()); // SQLite: BEGIN IMMEDIATE already holds the write lock.
+    }
+    let mut ids = users.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .order_by_asc(user::Column::Id)
+        .lock(LockType::Update)
+        .all(txn)
+        .await
+        .map_err(AppError::internal)?;
+    client::Entity::find_by_id(client_id)
+        .lock(LockType::Update)
+        .one(txn)
+        .await
+        .map_err(AppError::internal)?;
+    Ok(())
+}
+
+/// Whose time a booking takes, and the code a clash with each gives.
+#[derive(Clone, Copy)]
+enum Person {
+    Staff(i64, ValidationCode),
+    Client(i64),
+}
+
+/// Planned visits around `from..to` holding the person's time.
+async fn planned_around(
+    db: &impl ConnectionTrait,
+    person: Person,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<visit::Model>, AppError> {
+    let who = match person {
+        Person::Staff(id, _) => {
+            Condition::any().add(visit::Column::GuideId.eq(id)).add(visit::Column::DriverId.eq(id))
+        }
+        Person::Client(id) => Condition::all().add(visit::Column::ClientId.eq(id)),
+    };
+    visit::Entity::find()
+        .filter(who)
+        .filter(visit::Column::Status.eq(VisitStatus::Planned.as_str()))
+        .filter(visit::Column::StartsAt.lt(to + NEIGHBOURHOOD))
+        .filter(visit::Column::EndsAt.gt(from - NEIGHBOURHOOD))
+        .all(db)
+        .await
+        .map_err(AppError::internal)
+}
+
+/// Refuses `slots` (at `where_`) when any of `people` cannot be there, travel included.
+/// `except` are the visits being moved.
+async fn check_free(
+    db: &impl ConnectionTrait,
+    people: &[Person],
+    slots: &[Slot],
+    where_: Location,
+    except: &[i64],
+) -> Result<(), AppError> {
+    let (Some(first), Some(last)) = (slots.first(), slots.last()) else { return Ok(()) };
+    let km = |a: u16, b: u16| places::distances().km(a, b);
+    for person in people {
+        let existing: Vec<Booking> = planned_around(db, *person, first.start, last.end)
+            .await?
+            .iter()
+            .filter(|row| !except.contains(&row.id))
+            .map(as_booking)
+            .collect();
+        for slot in slots {
+            let new = Booking { id: 0, slot: *slot, location: where_ };
+            if let Some(clash) = scheduling::clashes(&new, &existing, km).first() {
+                let code = match (clash, person) {
+                    (Clash::NoTimeToTravel { .. }, _) => ValidationCode::NoTimeToTravel,
+                    (Clash::Overlap { .. }, Person::Staff(_, code)) => *code,
+                    (Clash::Overlap { .. }, Person::Client(_)) => ValidationCode::ClientBusy,
+                };
+                return Err(AppError::invalid("start", code));
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn has_role(db: &impl ConnectionTrait, user_id: i64, role: Role) -> Result<bool, AppError> {
+    Ok(user_role::Entity::find()
+        .filter(user_role::Column::UserId.eq(user_id))
+        .filter(user_role::Column::Role.eq(role.as_str()))
+        .one(db)
+        .await
+        .map_err(AppError::internal)?
+        .is_some())
+}
+
+async fn guide_profile_of(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<Option<guide_profile::Model>, AppError> {
+    guide_profile::Entity::find_by_id(id).one(db).await.map_err(AppError::internal)
+}
+
+async fn drivers(db: &impl ConnectionTrait) -> Result<Vec<(UserId, String)>, AppError> {
+    let with_car: Vec<i64> = guide_profile::Entity::find()
+        .filter(guide_profile::Column::HasCar.eq(true))
+        .all(db)
+        .await
+        .map_err(AppError::internal)?
+        .into_iter()
+        .map(|p| p.user_id)
+        .collect();
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(with_car))
+        .filter(user::Column::Active.eq(true))
+        .order_by_asc(user::Column::Name)
+        .all(db)
+        .await
+        .map_err(AppError::internal)?
+        .into_iter()
+        .map(|u| (UserId(u.id), u.name))
+        .collect())
+}
+
+async fn user_by_id(db: &impl ConnectionTrait, id: Option<i64>) -> Result<Option<user::Model>, AppError> {
+    match id {
+        Some(id) => user::Entity::find_by_id(id).one(db).await.map_err(AppError::internal),
+        None => Ok(None),
+    }
+}
+
+pub async fn choices(ctx: &Ctx, client_id: ClientId) -> Result<BookingOptions, AppError> {
+    let (client, resource) = load_client(ctx, client_id).await?;
+    ctx.authorize_client(Action::PlanVisit, client.id, &resource).await?;
+    let guide = user_by_id(&ctx.db, client.guide_id).await?.ok_or(AppError::Conflict)?;
+    Ok(BookingOptions {
+        client_id,
+        client_name: client.display_name,
+        client_place: client.municipality,
+        pickup_address: client.pickup_address,
+        guide_name: guide.name,
+        social_worker_name: user_by_id(&ctx.db, client.referred_by).await?.map(|u| u.name),
+        drivers: drivers(&ctx.db).await?,
+    })
+}
+
+/// The ride part of the form: legs, driver and reimbursement, or `None` without stops.
+struct Ride {
+    legs: Vec<rules::Leg>,
+    driver: i64,
+    reimbursement: Reimbursement,
+    ticket_cents: Option<u32>,
+}
+
+async fn parse_ride(
+    db: &impl ConnectionTrait,
+    errors: &mut FormErrors,
+    form: &VisitForm,
+    guide: i64,
+) -> Result<Option<Ride>, AppError> {
+    let mut typed = Vec::new();
+    for (i, km) in form.leg_km().into_iter().enumerate() {
+        typed.push(errors.check(&format!("km_{}", i + 1), rules::parse_km(km)).flatten());
+    }
+    let legs = match rules::itinerary(&form.stops(), &typed) {
+        Ok(legs) if legs.is_empty() => return Ok(None),
+        Ok(legs) => legs,
+        Err((leg, code)) => {
+            let field = if code == ValidationCode::TooFewStops {
+                "stop_2".to_owned()
+            } else {
+                format!("km_{}", leg + 1)
+            };
+            errors.add(&field, code);
+            return Ok(None);
+        }
+    };
+    let driver = match form.driver.trim() {
+        "" => guide,
+        id => match id.parse::<i64>() {
+            Ok(id) => id,
+            Err(_) => {
+                errors.add("driver", ValidationCode::UnknownChoice);
+                return Ok(None);
+            }
+        },
+    };
+    let is_driver = has_role(db, driver, Role::Guide).await?
+        && guide_profile_of(db, driver).await?.is_some_and(|p| p.has_car);
+    let reimbursement = errors.check(
+        "reimbursement",
+        if form.reimbursement.trim().is_empty() {
+            Ok(Reimbursement::Allowance)
+        } else {
+            Reimbursement::parse(&form.reimbursement)
+        },
+    );
+    let ticket_cents = errors.check("ticket_price", rules::parse_euros(&form.ticket_price));
+    // Going by bus needs no car; any other ride needs a guide with one.
+    if !is_driver && reimbursement != Some(Reimbursement::BusTicket) {
+        errors.add("driver", ValidationCode::NotADriver);
+    }
+    let (Some(reimbursement), Some(ticket_cents)) = (reimbursement, ticket_cents) else { return Ok(None) };
+    if reimbursement == Reimbursement::BusTicket && ticket_cents.is_none() {
+        errors.add("ticket_price", ValidationCode::Required);
+    }
+    Ok(Some(Ride { legs, driver, reimbursement, ticket_cents }))
+}
+
+fn when_text(row: &visit::Model) -> String {
+    let zone = zone_of(row);
+    let start = row.starts_at.with_timezone(&zone);
+    let end = row.ends_at.with_timezone(&zone);
+    format!("{} {}–{}", start.format("%Y-%m-%d"), start.format("%H:%M"), end.format("%H:%M"))
+}
+
+fn host_of(origin: &str) -> &str {
+    origin.split("://").nth(1).unwrap_or(origin).split(['/', ':']).next().unwrap_or("rinnalla")
+}
+
+/// "M. K." from "Matti Koski": enough for the guide to know whose visit it is in a calendar
+/// that leaves Rinnalla.
+fn initials(name: &str) -> String {
+    name.split_whitespace()
+        .filter_map(|w| w.chars().next())
+        .map(|c| format!("{c}."))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn entry(row: &visit::Model, summary: String, origin: &str) -> Entry {
+    Entry {
+        uid: calendar::visit_uid(row.id, host_of(origin)),
+        sequence: row.sequence.max(0) as u32,
+        start: row.starts_at,
+        end: row.ends_at,
+        summary,
+        location: (!row.place.is_empty()).then(|| row.place.clone()),
+        url: Some(format!("{origin}/visits/{}", row.id)),
+        cancelled: row.status == VisitStatus::Cancelled.as_str(),
+        stamp: row.updated_at,
+    }
+}
+
+/// Tells the people taking part (besides the one who made the change) about new, moved or
+/// cancelled visits, each with the calendar file. The client is never e-mailed.
+async fn notify(
+    db: &impl ConnectionTrait,
+    rows: &[visit::Model],
+    actor: i64,
+    change: Change,
+    origin: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let Some(first) = rows.first() else { return Ok(()) };
+    let mut recipients = vec![first.guide_id];
+    if VisitKind::parse(&first.kind).is_ok_and(VisitKind::with_social_worker)
+        && let Some(sw) = first.social_worker_id
+    {
+        recipients.push(sw);
+    }
+    if let Some(driver) = first.driver_id {
+        recipients.push(driver);
+    }
+    recipients.sort_unstable();
+    recipients.dedup();
+    for id in recipients.into_iter().filter(|id| *id != actor) {
+        let Some(account) = user_by_id(db, Some(id)).await? else { continue };
+        let locale = account.locale.parse().unwrap_or_default();
+        let summary = format!("Rinnalla: {}", emails::kind_name(locale, &first.kind));
+        let entries: Vec<Entry> = rows.iter().map(|row| entry(row, summary.clone(), origin)).collect();
+        let when = when_text(first);
+        let facts = VisitFacts { kind: &first.kind, when: &when, place: &first.place };
+        let link = format!("{origin}/visits/{}", first.id);
+        let key = format!("visit:{}:{}:{}:{id}", first.id, change.as_str(), first.sequence);
+        let mail = match change {
+            Change::Booked | Change::Moved => emails::visit_invitation(
+                &account,
+                &facts,
+                change == Change::Moved,
+                &link,
+                key,
+                calendar::render("Rinnalla", Method::Request, &entries),
+            ),
+            Change::Cancelled => emails::visit_cancelled(
+                &account,
+                &facts,
+                key,
+                calendar::render("Rinnalla", Method::Cancel, &entries),
+            ),
+        };
+        outbox::enqueue(db, mail, now).await.map_err(AppError::internal)?;
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Change {
+    Booked,
+    Moved,
+    Cancelled,
+}
+
+impl Change {
+    fn as_str(self) -> &'static str {
+        match self {
+            Change::Booked => "booked",
+            Change::Moved => "moved",
+            Change::Cancelled => "cancelled",
+        }
+    }
+}
+
+/// Books a visit, or every occurrence of a series, for the client's named guide.
+pub async fn book(ctx: &Ctx, form: &VisitForm, origin: &str) -> Result<Booked, AppError> {
+    let (client, resource) = load_client(ctx, ClientId(form.client_id)).await?;
+    ctx.authorize_client(Action::PlanVisit, client.id, &resource).await?;
+    // One person: the visit is the named guide's. A client without one has no visits yet.
+    let guide = client.guide_id.ok_or(AppError::Conflict)?;
+
+    let mut errors = FormErrors::default();
+    let kind = errors.check("kind", VisitKind::parse(&form.kind));
+    let times = parse_times(&mut errors, &form.date, &form.start, &form.end);
+    let recurrence = errors.check("recurrence", parse_recurrence(&form.recurrence));
+    let place = form.place.trim();
+    if kind.is_some_and(|k| !k.is_remote()) && place.is_empty() {
+        errors.add("place", ValidationCode::Required);
+    }
+    if place.chars().count() > 100 {
+        errors.add("place", ValidationCode::TooLong);
+    }
+    let address = form.address.trim();
+    if address.chars().count() > 200 {
+        errors.add("address", ValidationCode::TooLong);
+    }
+    let social_worker = match kind {
+        Some(k) if k.with_social_worker() => {
+            if client.referred_by.is_none() {
+                errors.add("kind", ValidationCode::NoSocialWorker);
+            }
+            client.referred_by
+        }
+        _ => None,
+    };
+    let until = match recurrence {
+        Some(Recurrence::Once) | None => times.map(|(date, ..)| date),
+        Some(_) => errors.check("until", parse_date(&form.until).ok_or(ValidationCode::InvalidDate)),
+    };
+    if let (Some((date, ..)), Some(until)) = (times, until)
+        && (until < date || (until - date).num_days() > MAX_SERIES_DAYS)
+    {
+        errors.add("until", ValidationCode::OutOfRange);
+    }
+    let ride = parse_ride(&ctx.db, &mut errors, form, guide).await?;
+    let slots = match (times, recurrence, until) {
+        (Some((date, start, minutes)), Some(recurrence), Some(until)) if errors.is_empty() => {
+            match scheduling::expand(date, start, minutes, HELSINKI, recurrence, until) {
+                Ok(slots) => Some(slots),
+                Err((_, code)) => {
+                    errors.add("start", code);
+                    None
+                }
+            }
+        }
+        _ => None,
+    };
+    let (Some(kind), Some(slots)) = (kind, slots) else {
+        return Err(AppError::Validation(errors.into_vec()));
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors.into_vec()));
+    }
+
+    let where_ = location(kind.as_str(), place);
+    let mut people = vec![Person::Staff(guide, ValidationCode::GuideBusy), Person::Client(client.id)];
+    let mut lock = vec![guide];
+    if let Some(ride) = &ride
+        && ride.driver != guide
+        && ride.reimbursement == Reimbursement::Allowance
+    {
+        people.push(Person::Staff(ride.driver, ValidationCode::DriverBusy));
+        lock.push(ride.driver);
+    }
+
+    let txn = begin(&ctx.db).await?;
+    lock_people(&txn, &lock, client.id).await?;
+    check_free(&txn, &people, &slots, where_, &[]).await?;
+    let mut rows = Vec::with_capacity(slots.len());
+    let mut series = None;
+    for slot in &slots {
+        let row = visit::ActiveModel {
+            id: NotSet,
+            client_id: Set(client.id),
+            guide_id: Set(guide),
+            social_worker_id: Set(social_worker),
+            kind: Set(kind.as_str().to_owned()),
+            starts_at: Set(slot.start),
+            ends_at: Set(slot.end),
+            zone: Set(HELSINKI.name().to_owned()),
+            place: Set(place.to_owned()),
+            address: Set((!address.is_empty()).then(|| address.to_owned())),
+            status: Set(VisitStatus::Planned.as_str().to_owned()),
+            series_id: Set(series),
+            sequence: Set(0),
+            outcome_note: Set(None),
+            minutes: Set(None),
+            km_tenths: Set(None),
+            driver_id: Set(ride.as_ref().map(|r| r.driver)),
+            reimbursement: Set(ride.as_ref().map(|r| r.reimbursement.as_str().to_owned())),
+            ticket_cents: Set(ride.as_ref().and_then(|r| r.ticket_cents).map(|c| c as i32)),
+            created_by: Set(Some(ctx.actor_id())),
+            created_at: Set(ctx.now),
+            updated_at: Set(ctx.now),
+        }
+        .insert(&txn)
+        .await
+        .map_err(AppError::internal)?;
+        let row = if slots.len() > 1 && series.is_none() {
+            series = Some(row.id);
+            let mut first = row.into_active_model();
+            first.series_id = Set(series);
+            first.update(&txn).await.map_err(AppError::internal)?
+        } else {
+            row
+        };
+        if let Some(ride) = &ride {
+            for (i, leg) in ride.legs.iter().enumerate() {
+                ride_leg::ActiveModel {
+                    id: NotSet,
+                    visit_id: Set(row.id),
+                    position: Set(i as i32),
+                    from_place: Set(leg.from.clone()),
+                    to_place: Set(leg.to.clone()),
+                    km_tenths: Set(leg.km_tenths as i32),
+                    estimated: Set(leg.estimated),
+                }
+                .insert(&txn)
+                .await
+                .map_err(AppError::internal)?;
+            }
+        }
+        rows.push(row);
+    }
+    notify(&txn, &rows, ctx.actor_id(), Change::Booked, origin, ctx.now).await?;
+    txn.commit().await.map_err(AppError::internal)?;
+
+    let weekly: Vec<WeeklySlot> = guide_profile_of(&ctx.db, guide)
+        .await?
+        .and_then(|p| serde_json::from_str(&p.availability).ok())
+        .unwrap_or_default();
+    let outside_availability =
+        slots.iter().filter(|slot| !scheduling::within_availability(slot, HELSINKI, &weekly)).count();
+    Ok(Booked { first_visit: rows[0].id, visits: rows.len(), outside_availability })
+}
+
+async fn load(ctx: &Ctx, id: i64) -> Result<(visit::Model, client::Model, Resource), AppError> {
+    let row = visit::Entity::find_by_id(id)
+        .one(&ctx.db)
+        .await
+        .map_err(AppError::internal)?
+        .ok_or(AppError::NotFound)?;
+    let client = client::Entity::find_by_id(row.client_id)
+        .one(&ctx.db)
+        .await
+        .map_err(AppError::internal)?
+        .ok_or(AppError::NotFound)?;
+    let resource = resource(&row, client.referred_by);
+    Ok((row, client, resource))
+}
+
+fn map_url(row: &visit::Model) -> Option<String> {
+    if VisitKind::parse(&row.kind).is_ok_and(VisitKind::is_remote) {
+        return None;
+    }
+    let query = match (row.address.as_deref(), row.place.as_str()) {
+        (Some(address), place) if !place.is_empty() => format!("{address}, {place}"),
+        (Some(address), _) => address.to_owned(),
+        (None, "") => return None,
+        (None, place) => place.to_owned(),
+    };
+    // The universal maps link opens the phone's map app (or the browser) on both platforms.
+    let query: String = form_urlencoded::byte_serialize(query.as_bytes()).collect();
+    Some(format!("https://www.google.com/maps/search/?api=1&query={query}"))
+}
+
+async fn view(
+    ctx: &Ctx,
+    row: visit::Model,
+    client: &client::Model,
+    resource: &Resource,
+) -> Result<VisitView, AppError> {
+    let zone = zone_of(&row);
+    let start = row.starts_at.with_timezone(&zone);
+    let end = row.ends_at.with_timezone(&zone);
+    let legs = ride_leg::Entity::find()
+        .filter(ride_leg::Column::VisitId.eq(row.id))
+        .order_by_asc(ride_leg::Column::Position)
+        .all(&ctx.db)
+        .await
+        .map_err(AppError::internal)?
+        .into_iter()
+        .map(|l| LegView {
+            from: l.from_place,
+            to: l.to_place,
+            km_tenths: l.km_tenths.max(0) as u32,
+            estimated: l.estimated,
+        })
+        .collect();
+    let status = VisitStatus::parse(&row.status).unwrap_or(VisitStatus::Planned);
+    Ok(VisitView {
+        id: row.id,
+        client_id: ClientId(client.id),
+        client_name: client.display_name.clone(),
+        kind: row.kind.clone(),
+        status: row.status.clone(),
+        date: start.format("%Y-%m-%d").to_string(),
+        start: start.format("%H:%M").to_string(),
+        end: end.format("%H:%M").to_string(),
+        place: row.place.clone(),
+        address: row.address.clone(),
+        pickup_address: client.pickup_address.clone(),
+        phone: client.phone.clone(),
+        contact_channel: client.contact_channel.clone(),
+        guide_name: user_by_id(&ctx.db, Some(row.guide_id)).await?.map(|u| u.name).unwrap_or_default(),
+        social_worker_name: user_by_id(&ctx.db, row.social_worker_id).await?.map(|u| u.name),
+        driver_name: user_by_id(&ctx.db, row.driver_id).await?.map(|u| u.name),
+        legs,
+        reimbursement: row.reimbursement.clone(),
+        ticket_cents: row.ticket_cents.map(|c| c.max(0) as u32),
+        outcome_note: row.outcome_note.clone(),
+        minutes: row.minutes.map(|m| m.max(0) as u32),
+        km_tenths: row.km_tenths.map(|k| k.max(0) as u32),
+        in_series: row.series_id.is_some(),
+        map_url: map_url(&row),
+        may: VisitMay {
+            change: status == VisitStatus::Planned
+                && can(&ctx.actor, Action::ChangeVisit, resource).is_allowed(),
+            record: status != VisitStatus::Cancelled
+                && can(&ctx.actor, Action::RecordVisitOutcome, resource).is_allowed(),
+        },
+    })
+}
+
+pub async fn get(ctx: &Ctx, id: i64) -> Result<VisitView, AppError> {
+    let (row, client, resource) = load(ctx, id).await?;
+    ctx.authorize_client(Action::ViewVisit, client.id, &resource).await?;
+    view(ctx, row, &client, &resource).await
+}
+
+/// The client's visits from a week ago on, for the client card.
+pub async fn for_client(ctx: &Ctx, client_id: ClientId) -> Result<Vec<VisitView>, AppError> {
+    let (client, client_resource) = load_client(ctx, client_id).await?;
+    ctx.authorize_client(Action::ViewClient, client.id, &client_resource).await?;
+    let rows = visit::Entity::find()
+        .filter(visit::Column::ClientId.eq(client.id))
+        .filter(visit::Column::StartsAt.gte(ctx.now - Duration::days(7)))
+        .order_by_asc(visit::Column::StartsAt)
+        .limit(50)
+        .all(&ctx.db)
+        .await
+        .map_err(AppError::internal)?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let resource = resource(&row, client.referred_by);
+        if can(&ctx.actor, Action::ViewVisit, &resource).is_allowed() {
+            out.push(view(ctx, row, &client, &resource).await?);
+        }
+    }
+    Ok(out)
+}
+
+/// Today, or this week (Monday to Sunday), `offset` weeks from now: the visits the actor takes
+/// part in, as guide, driver or social worker. Every client shown is an audited read.
+pub async fn agenda(ctx: &Ctx, week: bool, offset: i32) -> Result<AgendaView, AppError> {
+    ctx.authorize(Action::ViewAgenda, &Resource::Nothing, super::audit::entity::CLIENT, None).await?;
+    let today = ctx.now.with_timezone(&HELSINKI).date_naive();
+    let offset = offset.clamp(-52, 52);
+    let (first, days) = if week {
+        let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
+        (monday + Duration::weeks(i64::from(offset)), 7)
+    } else {
+        (today + Duration::days(i64::from(offset)), 1)
+    };
+    let from = start_of_day(first, HELSINKI);
+    let to = start_of_day(first + Duration::days(days), HELSINKI);
+    let me = ctx.actor_id();
+    let rows = visit::Entity::find()
+        .filter(
+            Condition::any()
+                .add(visit::Column::GuideId.eq(me))
+                .add(visit::Column::DriverId.eq(me))
+                .add(visit::Column::SocialWorkerId.eq(me)),
+        )
+        .filter(visit::Column::StartsAt.gte(from))
+        .filter(visit::Column::StartsAt.lt(to))
+        .order_by_asc(visit::Column::StartsAt)
+        .all(&ctx.db)
+        .await
+        .map_err(AppError::internal)?;
+    let mut shown = Vec::new();
+    let mut by_day: Vec<AgendaDay> = (0..days)
+        .map(|i| {
+            let date = first + Duration::days(i);
+            AgendaDay {
+                date: date.to_string(),
+                weekday: date.weekday().num_days_from_monday() as u8,
+                visits: Vec::new(),
+            }
+        })
+        .collect();
+    for row in rows {
+        let Some(client) =
+            client::Entity::find_by_id(row.client_id).one(&ctx.db).await.map_err(AppError::internal)?
+        else {
+            continue;
+        };
+        let resource = resource(&row, client.referred_by);
+        if !can(&ctx.actor, Action::ViewVisit, &resource).is_allowed() {
+            continue;
+        }
+        let date = row.starts_at.with_timezone(&zone_of(&row)).date_naive();
+        let index = (date - first).num_days();
+        shown.push(client.id);
+        let item = view(ctx, row, &client, &resource).await?;
+        if let Some(day) = usize::try_from(index).ok().and_then(|i| by_day.get_mut(i)) {
+            day.visits.push(item);
+        }
+    }
+    shown.sort_unstable();
+    shown.dedup();
+    ctx.audit_clients(Action::ViewAgenda, &shown).await?;
+    Ok(AgendaView { days: by_day, today: today.to_string() })
+}
+
+/// The "done" form: done or no-show, with the note, the hours and the kilometres.
+pub async fn record_outcome(
+    ctx: &Ctx,
+    id: i64,
+    outcome: &str,
+    note: &str,
+    hours: &str,
+    km: &str,
+) -> Result<(), AppError> {
+    let (row, client, resource) = load(ctx, id).await?;
+    ctx.authorize_client(Action::RecordVisitOutcome, client.id, &resource).await?;
+    if row.status == VisitStatus::Cancelled.as_str() {
+        return Err(AppError::Conflict);
+    }
+    let mut errors = FormErrors::default();
+    let status = errors.check(
+        "outcome",
+        match VisitStatus::parse(outcome) {
+            Ok(s @ (VisitStatus::Done | VisitStatus::NoShow)) => Ok(s),
+            Ok(_) => Err(ValidationCode::UnknownChoice),
+            Err(code) => Err(code),
+        },
+    );
+    let minutes = errors.check("hours", rules::parse_hours(hours));
+    let km_tenths = errors.check("km", rules::parse_km(km));
+    if note.chars().count() > 4000 {
+        errors.add("note", ValidationCode::TooLong);
+    }
+    if row.starts_at > ctx.now {
+        // Only what has happened can be recorded.
+        errors.add("outcome", ValidationCode::NotYet);
+    }
+    let (Some(status), Some(minutes), Some(km_tenths)) = (status, minutes, km_tenths) else {
+        return Err(AppError::Validation(errors.into_vec()));
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors.into_vec()));
+    }
+    let note = note.trim();
+    let mut active = row.into_active_model();
+    active.status = Set(status.as_str().to_owned());
+    active.outcome_note = Set((!note.is_empty()).then(|| note.to_owned()));
+    active.minutes = Set(Some(minutes as i32));
+    active.km_tenths = Set(Some(km_tenths.unwrap_or(0) as i32));
+    active.updated_at = Set(ctx.now);
+    active.update(&ctx.db).await.map_err(AppError::internal)?;
+    Ok(())
+}
+
+/// The planned visits a cancellation of `row` covers: it alone, or it and the later ones of its
+/// series.
+async fn cancellation_scope(
+    db: &impl ConnectionTrait,
+    row: &visit::Model,
+    scope: &str,
+) -> Result<Vec<visit::Model>, AppError> {
+    match (scope, row.series_id) {
+        ("one", _) | ("rest", None) => Ok(vec![row.clone()]),
+        ("rest", Some(series)) => visit::Entity::find()
+            .filter(visit::Column::SeriesId.eq(series))
+            .filter(visit::Column::StartsAt.gte(row.starts_at))
+            .filter(visit::Column::Status.eq(VisitStatus::Planned.as_str()))
+            .order_by_asc(visit::Column::StartsAt)
+            .all(db)
+            .await
+            .map_err(AppError::internal),
+        _ => Err(AppError::invalid("scope", ValidationCode::UnknownChoice)),
+    }
+}
+
+pub async fn cancel(ctx: &Ctx, id: i64, scope: &str, origin: &str) -> Result<usize, AppError> {
+    let (row, client, resource) = load(ctx, id).await?;
+    ctx.authorize_client(Action::ChangeVisit, client.id, &resource).await?;
+    if row.status != VisitStatus::Planned.as_str() {
+        return Err(AppError::Conflict);
+    }
+    let txn = ctx.db.begin().await.map_err(AppError::internal)?;
+    let rows = cancellation_scope(&txn, &row, scope).await?;
+    let mut cancelled = Vec::with_capacity(rows.len());
+    for row in rows {
+        let sequence = row.sequence + 1;
+        let mut active = row.into_active_model();
+        active.status = Set(VisitStatus::Cancelled.as_str().to_owned());
+        active.sequence = Set(sequence);
+        active.updated_at = Set(ctx.now);
+        cancelled.push(active.update(&txn).await.map_err(AppError::internal)?);
+    }
+    notify(&txn, &cancelled, ctx.actor_id(), Change::Cancelled, origin, ctx.now).await?;
+    txn.commit().await.map_err(AppError::internal)?;
+    Ok(cancelled.len())
+}
+
+/// Moves one visit to another time (the same checks as booking) and tells the others.
+pub async fn reschedule(
+    ctx: &Ctx,
+    id: i64,
+    date: &str,
+    start: &str,
+    end: &str,
+    origin: &str,
+) -> Result<(), AppError> {
+    let (row, client, resource) = load(ctx, id).await?;
+    ctx.authorize_client(Action::ChangeVisit, client.id, &resource).await?;
+    if row.status != VisitStatus::Planned.as_str() {
+        return Err(AppError::Conflict);
+    }
+    let mut errors = FormErrors::default();
+    let times = parse_times(&mut errors, date, start, end);
+    let Some((date, start, minutes)) = times else { return Err(AppError::Validation(errors.into_vec())) };
+    let starts_at = scheduling::to_instant(date, start, zone_of(&row))
+        .map_err(|code| AppError::invalid("start", code))?;
+    let slot = Slot { start: starts_at, end: starts_at + Duration::minutes(i64::from(minutes)) };
+
+    let mut people =
+        vec![Person::Staff(row.guide_id, ValidationCode::GuideBusy), Person::Client(row.client_id)];
+    let mut lock = vec![row.guide_id];
+    if let Some(driver) = row.driver_id.filter(|d| *d != row.guide_id) {
+        people.push(Person::Staff(driver, ValidationCode::DriverBusy));
+        lock.push(driver);
+    }
+    let txn = begin(&ctx.db).await?;
+    lock_people(&txn, &lock, row.client_id).await?;
+    // Read again under the lock: it may have changed while we were checking the form.
+    let row = visit::Entity::find_by_id(id)
+        .one(&txn)
+        .await
+        .map_err(AppError::internal)?
+        .ok_or(AppError::NotFound)?;
+    if row.status != VisitStatus::Planned.as_str() {
+        return Err(AppError::Conflict);
+    }
+    check_free(&txn, &people, &[slot], location(&row.kind, &row.place), &[row.id]).await?;
+    let sequence = row.sequence + 1;
+    let mut active = row.into_active_model();
+    active.starts_at = Set(slot.start);
+    active.ends_at = Set(slot.end);
+    active.sequence = Set(sequence);
+    active.updated_at = Set(ctx.now);
+    let moved = active.update(&txn).await.map_err(AppError::internal)?;
+    notify(&txn, std::slice::from_ref(&moved), ctx.actor_id(), Change::Moved, origin, ctx.now).await?;
+    txn.commit().await.map_err(AppError::internal)?;
+    Ok(())
+}
+
+/// `YYYY-MM` → its first day; empty means the month of `today`.
+fn parse_month(input: &str, today: NaiveDate) -> Result<NaiveDate, ValidationCode> {
+    let input = input.trim();
+    if input.is_empty() {
+        return Ok(today.with_day(1).unwrap_or(today));
+    }
+    NaiveDate::parse_from_str(&format!("{input}-01"), "%Y-%m-%d").map_err(|_| ValidationCode::InvalidDate)
+}
+
+fn next_month(first: NaiveDate) -> NaiveDate {
+    first.checked_add_months(chrono::Months::new(1)).unwrap_or(first)
+}
+
+/// The month's worked visits of one guide (done, or a no-show they went to).
+async fn worked(
+    db: &impl ConnectionTrait,
+    guide: i64,
+    first: NaiveDate,
+) -> Result<Vec<visit::Model>, AppError> {
+    visit::Entity::find()
+        .filter(visit::Column::GuideId.eq(guide))
+        .filter(visit::Column::Status.is_in([VisitStatus::Done.as_str(), VisitStatus::NoShow.as_str()]))
+        .filter(visit::Column::StartsAt.gte(start_of_day(first, HELSINKI)))
+        .filter(visit::Column::StartsAt.lt(start_of_day(next_month(first), HELSINKI)))
+        .order_by_asc(visit::Column::StartsAt)
+        .all(db)
+        .await
+        .map_err(AppError::internal)
+}
+
+fn worked_visit(row: &visit::Model) -> WorkedVisit {
+    WorkedVisit {
+        minutes: row.minutes.unwrap_or(0).max(0) as u32,
+        km_tenths: row.km_tenths.unwrap_or(0).max(0) as u32,
+        reimbursement: row.reimbursement.as_deref().and_then(|r| Reimbursement::parse(r).ok()),
+        ticket_cents: row.ticket_cents.unwrap_or(0).max(0) as u32,
+    }
+}
+
+pub async fn mileage(
+    ctx: &Ctx,
+    guide: Option<UserId>,
+    month: &str,
+    rate_cents_per_km: u32,
+) -> Result<MileageView, AppError> {
+    let guide = guide.map_or(ctx.actor_id(), |g| g.0);
+    let account = user_by_id(&ctx.db, Some(guide)).await?.ok_or(AppError::NotFound)?;
+    let target = Resource::Account {
+        roles: crate::domain::roles::RoleSet::new([Role::Guide]),
+        is_self: guide == ctx.actor_id(),
+    };
+    ctx.authorize(Action::ViewMileage, &target, super::audit::entity::ACCOUNT, Some(guide.to_string()))
+        .await?;
+    let today = ctx.now.with_timezone(&HELSINKI).date_naive();
+    let first = parse_month(month, today).map_err(|code| AppError::invalid("month", code))?;
+    let rows = worked(&ctx.db, guide, first).await?;
+    let totals = rules::month_totals(&rows.iter().map(worked_visit).collect::<Vec<_>>(), rate_cents_per_km);
+    Ok(MileageView {
+        guide_id: UserId(guide),
+        guide_name: account.name,
+        month: first.format("%Y-%m").to_string(),
+        rows: rows
+            .iter()
+            .map(|row| {
+                let w = worked_visit(row);
+                MileageRow {
+                    visit_id: row.id,
+                    date: row.starts_at.with_timezone(&zone_of(row)).format("%Y-%m-%d").to_string(),
+                    kind: row.kind.clone(),
+                    status: row.status.clone(),
+                    minutes: w.minutes,
+                    km_tenths: w.km_tenths,
+                    reimbursement: row.reimbursement.clone(),
+                    ticket_cents: w.ticket_cents,
+                }
+            })
+            .collect(),
+        totals,
+        rate_cents_per_km,
+        may_export: can(&ctx.actor, Action::ExportPayroll, &Resource::Nothing).is_allowed(),
+    })
+}
+
+/// Every guide's month as CSV for payroll: one row per guide, no client data.
+pub async fn payroll_csv(
+    ctx: &Ctx,
+    month: &str,
+    rate_cents_per_km: u32,
+) -> Result<(String, String), AppError> {
+    ctx.authorize(Action::ExportPayroll, &Resource::Nothing, super::audit::entity::ACCOUNT, None).await?;
+    let today = ctx.now.with_timezone(&HELSINKI).date_naive();
+    let first = parse_month(month, today).map_err(|code| AppError::invalid("month", code))?;
+    let guide_ids: Vec<i64> = user_role::Entity::find()
+        .filter(user_role::Column::Role.eq(Role::Guide.as_str()))
+        .all(&ctx.db)
+        .await
+        .map_err(AppError::internal)?
+        .into_iter()
+        .map(|r| r.user_id)
+        .collect();
+    let guides = user::Entity::find()
+        .filter(user::Column::Id.is_in(guide_ids))
+        .order_by_asc(user::Column::Name)
+        .all(&ctx.db)
+        .await
+        .map_err(AppError::internal)?;
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "guide",
+        "email",
+        "month",
+        "visits",
+        "hours",
+        "km",
+        "km_allowance_eur",
+        "bus_tickets_eur",
+        "total_eur",
+    ];
+    out.write_record(header).map_err(AppError::internal)?;
+    let month_text = first.format("%Y-%m").to_string();
+    for guide in guides {
+        let rows = worked(&ctx.db, guide.id, first).await?;
+        let t = rules::month_totals(&rows.iter().map(worked_visit).collect::<Vec<_>>(), rate_cents_per_km);
+        out.write_record([
+            guide.name.as_str(),
+            guide.email.as_str(),
+            month_text.as_str(),
+            &t.visits.to_string(),
+            &format!("{:.2}", f64::from(t.minutes) / 60.0),
+            &rules::format_tenths(t.km_tenths, '.'),
+            &rules::format_cents(t.allowance_cents, '.'),
+            &rules::format_cents(t.ticket_cents, '.'),
+            &rules::format_cents(t.reimbursement_cents(), '.'),
+        ])
+        .map_err(AppError::internal)?;
+    }
+    let bytes = out.into_inner().map_err(AppError::internal)?;
+    Ok((format!("rinnalla-payroll-{month_text}.csv"), String::from_utf8(bytes).map_err(AppError::internal)?))
+}
+
+/// Queues tomorrow's reminders: to the guide (with how the client likes to be contacted) and
+/// to the social worker of three-way and review meetings. From noon the day before, once per
+/// visit and time (a moved visit is reminded again).
+pub async fn queue_reminders(
+    db: &DatabaseConnection,
+    origin: &str,
+    now: DateTime<Utc>,
+) -> Result<usize, AppError> {
+    let local = now.with_timezone(&HELSINKI);
+    if local.time() < NaiveTime::from_hms_opt(12, 0, 0).unwrap_or(NaiveTime::MIN) {
+        return Ok(0);
+    }
+    let tomorrow = local.date_naive() + Duration::days(1);
+    let rows = visit::Entity::find()
+        .filter(visit::Column::Status.eq(VisitStatus::Planned.as_str()))
+        .filter(visit::Column::StartsAt.gte(start_of_day(tomorrow, HELSINKI)))
+        .filter(visit::Column::StartsAt.lt(start_of_day(tomorrow + Duration::days(1), HELSINKI)))
+        .all(db)
+        .await
+        .map_err(AppError::internal)?;
+    let mut queued = 0;
+    for row in rows {
+        let Some(client) =
+            client::Entity::find_by_id(row.client_id).one(db).await.map_err(AppError::internal)?
+        else {
+            continue;
+        };
+        let when = when_text(&row);
+        let facts = VisitFacts { kind: &row.kind, when: &when, place: &row.place };
+        let link = format!("{origin}/visits/{}", row.id);
+        let mut to = vec![(row.guide_id, true)];
+        if VisitKind::parse(&row.kind).is_ok_and(VisitKind::with_social_worker)
+            && let Some(sw) = row.social_worker_id
+        {
+            to.push((sw, false));
+        }
+        for (id, is_guide) in to {
+            let Some(account) = user_by_id(db, Some(id)).await? else { continue };
+            let channel = is_guide.then(|| emails::channel_name(&account, &client.contact_channel));
+            let key = format!("visit-reminder:{}:{}:{id}", row.id, row.starts_at.timestamp());
+            let mail = emails::visit_reminder(&account, &facts, channel.as_deref(), &link, key);
+            if outbox::enqueue(db, mail, now).await.map_err(AppError::internal)? == outbox::Enqueued::Queued {
+                queued += 1;
+            }
+        }
+    }
+    Ok(queued)
+}
+
+// The calendar feed: a secret link per person, stored as its SHA-256 only.
+
+fn feed_hash(secret: &str) -> String {
+    use sha2::Digest;
+    format!("{:x}", sha2::Sha256::digest(secret.as_bytes()))
+}
+
+pub async fn feed_status(ctx: &Ctx) -> Result<bool, AppError> {
+    let own = Resource::Account { roles: ctx.actor.roles.clone(), is_self: true };
+    ctx.authorize(
+        Action::ManageOwnSettings,
+        &own,
+        super::audit::entity::ACCOUNT,
+        Some(ctx.actor_id().to_string()),
+    )
+    .await?;
+    Ok(calendar_feed::Entity::find()
+        .filter(calendar_feed::Column::UserId.eq(ctx.actor_id()))
+        .filter(calendar_feed::Column::RevokedAt.is_null())
+        .one(&ctx.db)
+        .await
+        .map_err(AppError::internal)?
+        .is_some())
+}
+
+async fn revoke_all(db: &impl ConnectionTrait, user_id: i64, now: DateTime<Utc>) -> Result<(), AppError> {
+    calendar_feed::Entity::update_many()
+        .col_expr(calendar_feed::Column::RevokedAt, sea_orm::sea_query::Expr::value(now))
+        .filter(calendar_feed::Column::UserId.eq(user_id))
+        .filter(calendar_feed::Column::RevokedAt.is_null())
+        .exec(db)
+        .await
+        .map_err(AppError::internal)?;
+    Ok(())
+}
+
+/// A new feed link; any earlier one stops working.
+pub async fn new_feed(ctx: &Ctx, origin: &str) -> Result<String, AppError> {
+    let own = Resource::Account { roles: ctx.actor.roles.clone(), is_self: true };
+    ctx.authorize(
+        Action::ManageOwnSettings,
+        &own,
+        super::audit::entity::ACCOUNT,
+        Some(ctx.actor_id().to_string()),
+    )
+    .await?;
+    let mut bytes = [0u8; 32];
+    rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
+    let secret = base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, bytes);
+    let txn = ctx.db.begin().await.map_err(AppError::internal)?;
+    revoke_all(&txn, ctx.actor_id(), ctx.now).await?;
+    calendar_feed::ActiveModel {
+        id: NotSet,
+        user_id: Set(ctx.actor_id()),
+        token_hash: Set(feed_hash(&secret)),
+        created_at: Set(ctx.now),
+        revoked_at: Set(None),
+    }
+    .insert(&txn)
+    .await
+    .map_err(AppError::internal)?;
+    txn.commit().await.map_err(AppError::internal)?;
+    ctx.audit_allowed(
+        Action::ManageOwnSettings,
+        super::audit::entity::ACCOUNT,
+        Some(ctx.actor_id().to_string()),
+    )
+    .await?;
+    Ok(format!("{origin}/calendar/{secret}.ics"))
+}
+
+pub async fn revoke_feed(ctx: &Ctx) -> Result<(), AppError> {
+    let own = Resource::Account { roles: ctx.actor.roles.clone(), is_self: true };
+    ctx.authorize(
+        Action::ManageOwnSettings,
+        &own,
+        super::audit::entity::ACCOUNT,
+        Some(ctx.actor_id().to_string()),
+    )
+    .await?;
+    revoke_all(&ctx.db, ctx.actor_id(), ctx.now).await?;
+    ctx.audit_allowed(
+        Action::ManageOwnSettings,
+        super::audit::entity::ACCOUNT,
+        Some(ctx.actor_id().to_string()),
+    )
+    .await
+}
+
+/// The feed behind a secret link: the person's visits from 60 days back to a year ahead, or
+/// `NotFound` for an unknown or revoked link (and for a deactivated account). Every client in
+/// it is an audited read by the link's owner.
+pub async fn feed(
+    db: &DatabaseConnection,
+    secret: &str,
+    origin: &str,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    let Some(link) = calendar_feed::Entity::find()
+        .filter(calendar_feed::Column::TokenHash.eq(feed_hash(secret)))
+        .filter(calendar_feed::Column::RevokedAt.is_null())
+        .one(db)
+        .await
+        .map_err(AppError::internal)?
+    else {
+        return Err(AppError::NotFound);
+    };
+    let owner = user_by_id(db, Some(link.user_id)).await?.filter(|u| u.active).ok_or(AppError::NotFound)?;
+    let rows = visit::Entity::find()
+        .filter(
+            Condition::any()
+                .add(visit::Column::GuideId.eq(owner.id))
+                .add(visit::Column::DriverId.eq(owner.id))
+                .add(visit::Column::SocialWorkerId.eq(owner.id)),
+        )
+        .filter(visit::Column::StartsAt.gte(now - Duration::days(60)))
+        .filter(visit::Column::StartsAt.lt(now + Duration::days(366)))
+        .order_by_asc(visit::Column::StartsAt)
+        .all(db)
+        .await
+        .map_err(AppError::internal)?;
+    let locale = owner.locale.parse().unwrap_or_default();
+    let mut entries = Vec::with_capacity(rows.len());
+    let mut clients = Vec::new();
+    for row in &rows {
+        let name = client::Entity::find_by_id(row.client_id)
+            .one(db)
+            .await
+            .map_err(AppError::internal)?
+            .map(|c| initials(&c.display_name))
+            .unwrap_or_default();
+        clients.push(row.client_id);
+        entries.push(entry(row, format!("{} · {name}", emails::kind_name(locale, &row.kind)), origin));
+    }
+    clients.sort_unstable();
+    clients.dedup();
+    let events: Vec<super::audit::Event<'_>> = clients
+        .iter()
+        .map(|id| super::audit::Event {
+            at: now,
+            actor: Some(owner.id),
+            action: "calendar_feed",
+            entity: super::audit::entity::CLIENT,
+            entity_id: Some(id.to_string()),
+            purpose: None,
+            outcome: super::audit::Outcome::Allowed,
+            request_id: None,
+        })
+        .collect();
+    super::audit::record_many(db, &events).await.map_err(AppError::internal)?;
+    Ok(calendar::render("Rinnalla", Method::Publish, &entries))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn initials_keep_only_the_first_letters() {
+        assert_eq!(initials("Matti Koski"), "M. K.");
+        assert_eq!(initials("Åsa"), "Å.");
+        assert_eq!(initials(""), "");
+    }
+
+    #[test]
+    fn map_links_encode_the_address_and_calls_have_none() {
+        let mut row = visit::Model {
+            id: 1,
+            client_id: 1,
+            guide_id: 1,
+            social_worker_id: None,
+            kind: "home_visit".into(),
+            starts_at: Utc::now(),
+            ends_at: Utc::now(),
+            zone: "Europe/Helsinki".into(),
+            place: "Kuortane".into(),
+            address: Some("Kirkkotie 1 & 2".into()),
+            status: "planned".into(),
+            series_id: None,
+            sequence: 0,
+            outcome_note: None,
+            minutes: None,
+            km_tenths: None,
+            driver_id: None,
+            reimbursement: None,
+            ticket_cents: None,
+            created_by: None,
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+        };
+        assert_eq!(
+            map_url(&row).unwrap(),
+            "https://www.google.com/maps/search/?api=1&query=Kirkkotie+1+%26+2%2C+Kuortane"
+        );
+        row.kind = "call".into();
+        assert_eq!(map_url(&row), None);
+    }
+
+    #[test]
+    fn months_parse_and_default_to_this_month() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        assert_eq!(parse_month("", today), Ok(NaiveDate::from_ymd_opt(2026, 11, 1).unwrap()));
+        assert_eq!(parse_month("2026-02", today), Ok(NaiveDate::from_ymd_opt(2026, 2, 1).unwrap()));
+        assert_eq!(parse_month("2026-13", today), Err(ValidationCode::InvalidDate));
+        assert_eq!(
+            next_month(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()),
+            NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()
+        );
+    }
+}

@@ -1,0 +1,382 @@
+//! Visits as the guide lives them: kinds of visit, their status, what is recorded afterwards
+//! (hours and kilometres as people type them, with a comma or a point), rides with their legs,
+//! and the month's mileage and hours for payroll. Pure: the time rules are in
+//! [`super::scheduling`].
+
+use serde::{Deserialize, Serialize};
+
+use super::{places, validation::ValidationCode};
+
+macro_rules! named_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, strum::EnumIter)]
+        pub enum $name { $($(#[$vmeta])* $variant),+ }
+
+        impl $name {
+            /// The stable name stored in the database and used in forms.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            pub fn parse(text: &str) -> Result<Self, ValidationCode> {
+                match text.trim() {
+                    $($text => Ok($name::$variant),)+
+                    "" => Err(ValidationCode::Required),
+                    _ => Err(ValidationCode::UnknownChoice),
+                }
+            }
+        }
+    };
+}
+
+named_enum! {
+    /// What kind of meeting a visit is.
+    VisitKind {
+        /// At the client's home.
+        HomeVisit = "home_visit",
+        /// Meeting at a café, library, the office.
+        Meeting = "meeting",
+        /// Going with the client to a service: the social insurance office, the health centre,
+        /// the pharmacy, the shop.
+        Accompaniment = "accompaniment",
+        /// A phone or video call: no travel.
+        Call = "call",
+        /// Guide, client and social worker together.
+        ThreeWay = "three_way",
+        /// The mid-point review or the ending, with the social worker.
+        Review = "review",
+    }
+}
+
+impl VisitKind {
+    /// A call happens where each person is: nobody travels.
+    pub fn is_remote(self) -> bool {
+        self == VisitKind::Call
+    }
+
+    /// Three-way and review meetings need the social worker, who is invited and reminded.
+    pub fn with_social_worker(self) -> bool {
+        matches!(self, VisitKind::ThreeWay | VisitKind::Review)
+    }
+}
+
+named_enum! {
+    /// Where a visit stands.
+    VisitStatus {
+        Planned = "planned",
+        Done = "done",
+        Cancelled = "cancelled",
+        /// The client did not come or did not open the door.
+        NoShow = "no_show",
+    }
+}
+
+impl VisitStatus {
+    /// Still holds the people's time: planned visits only. Done visits are in the past.
+    pub fn holds_time(self) -> bool {
+        self == VisitStatus::Planned
+    }
+}
+
+named_enum! {
+    /// How a ride is paid back.
+    Reimbursement {
+        /// Kilometre allowance for the guide's own car, at the configured rate.
+        Allowance = "allowance",
+        /// The price of a bus ticket.
+        BusTicket = "bus_ticket",
+    }
+}
+
+/// "1,5" or "1.5" or "1:30" hours → minutes. Up to 24 hours; whole minutes.
+pub fn parse_hours(input: &str) -> Result<u32, ValidationCode> {
+    let input = input.trim();
+    if input.is_empty() {
+        return Err(ValidationCode::Required);
+    }
+    let minutes = if let Some((h, m)) = input.split_once(':') {
+        let h: u32 = h.trim().parse().map_err(|_| ValidationCode::InvalidNumber)?;
+        let m: u32 = m.trim().parse().map_err(|_| ValidationCode::InvalidNumber)?;
+        if m >= 60 {
+            return Err(ValidationCode::InvalidNumber);
+        }
+        h * 60 + m
+    } else {
+        let hours: f64 = input.replace(',', ".").parse().map_err(|_| ValidationCode::InvalidNumber)?;
+        if !hours.is_finite() || hours < 0.0 {
+            return Err(ValidationCode::InvalidNumber);
+        }
+        (hours * 60.0).round() as u32
+    };
+    if minutes > 24 * 60 {
+        return Err(ValidationCode::OutOfRange);
+    }
+    Ok(minutes)
+}
+
+/// "12,5" km → tenths of a kilometre (125). Empty means none. At most 2,000 km.
+pub fn parse_km(input: &str) -> Result<Option<u32>, ValidationCode> {
+    let input = input.trim();
+    if input.is_empty() {
+        return Ok(None);
+    }
+    let km: f64 = input.replace(',', ".").parse().map_err(|_| ValidationCode::InvalidNumber)?;
+    if !km.is_finite() || km < 0.0 {
+        return Err(ValidationCode::InvalidNumber);
+    }
+    if km > 2000.0 {
+        return Err(ValidationCode::OutOfRange);
+    }
+    Ok(Some((km * 10.0).round() as u32))
+}
+
+/// A price in euros ("2,80") → cents.
+pub fn parse_euros(input: &str) -> Result<Option<u32>, ValidationCode> {
+    let input = input.trim().trim_end_matches('€').trim();
+    if input.is_empty() {
+        return Ok(None);
+    }
+    let euros: f64 = input.replace(',', ".").parse().map_err(|_| ValidationCode::InvalidNumber)?;
+    if !euros.is_finite() || euros < 0.0 {
+        return Err(ValidationCode::InvalidNumber);
+    }
+    if euros > 1000.0 {
+        return Err(ValidationCode::OutOfRange);
+    }
+    Ok(Some((euros * 100.0).round() as u32))
+}
+
+/// Tenths of a kilometre shown as "12,5" (fi/sv) or "12.5" (en).
+pub fn format_tenths(tenths: u32, decimal: char) -> String {
+    format!("{}{decimal}{}", tenths / 10, tenths % 10)
+}
+
+/// Cents as "12,34".
+pub fn format_cents(cents: u64, decimal: char) -> String {
+    format!("{}{decimal}{:02}", cents / 100, cents % 100)
+}
+
+/// Minutes as "1:30".
+pub fn format_minutes(minutes: u32) -> String {
+    format!("{}:{:02}", minutes / 60, minutes % 60)
+}
+
+/// Road kilometres between two named places, estimated from their straight-line distance
+/// (× 1.3 for the roads), in tenths; `None` when either is not in the places data.
+pub fn estimate_leg_tenths(from: &str, to: &str) -> Option<u32> {
+    let a = places::get(places::index_of(from.trim())?)?;
+    let b = places::get(places::index_of(to.trim())?)?;
+    Some((places::distance_km(a, b) * 1.3 * 10.0).round() as u32)
+}
+
+/// One leg of a ride as entered: from, to, and the kilometres if the person typed them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LegInput {
+    pub from: String,
+    pub to: String,
+    pub km_tenths: Option<u32>,
+}
+
+/// A leg ready to store: entered kilometres win over the estimate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Leg {
+    pub from: String,
+    pub to: String,
+    pub km_tenths: u32,
+    pub estimated: bool,
+}
+
+/// The itinerary from its stops in order (home → office → pharmacy → home): one leg between
+/// each pair of neighbours. `km` holds what was typed for each leg (may be shorter). A leg
+/// whose kilometres were not typed and cannot be estimated is refused, naming the leg.
+pub fn itinerary(stops: &[String], km: &[Option<u32>]) -> Result<Vec<Leg>, (usize, ValidationCode)> {
+    let stops: Vec<&str> = stops.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect();
+    if stops.len() == 1 {
+        return Err((0, ValidationCode::TooFewStops));
+    }
+    stops
+        .windows(2)
+        .enumerate()
+        .map(|(i, pair)| {
+            let typed = km.get(i).copied().flatten();
+            match typed {
+                Some(km_tenths) => {
+                    Ok(Leg { from: pair[0].into(), to: pair[1].into(), km_tenths, estimated: false })
+                }
+                None => estimate_leg_tenths(pair[0], pair[1])
+                    .map(|km_tenths| Leg {
+                        from: pair[0].into(),
+                        to: pair[1].into(),
+                        km_tenths,
+                        estimated: true,
+                    })
+                    .ok_or((i, ValidationCode::KmNeeded)),
+            }
+        })
+        .collect()
+}
+
+/// A visit as payroll sees it: done (or a no-show the guide went to), its worked minutes,
+/// kilometres, and the ride's reimbursement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkedVisit {
+    pub minutes: u32,
+    pub km_tenths: u32,
+    pub reimbursement: Option<Reimbursement>,
+    pub ticket_cents: u32,
+}
+
+/// One guide's month.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonthTotals {
+    pub visits: u32,
+    pub minutes: u32,
+    pub km_tenths: u32,
+    /// Kilometre allowance, in cents.
+    pub allowance_cents: u64,
+    /// Bus tickets, in cents.
+    pub ticket_cents: u64,
+}
+
+impl MonthTotals {
+    pub fn reimbursement_cents(&self) -> u64 {
+        self.allowance_cents + self.ticket_cents
+    }
+}
+
+/// Sums a month. Kilometres count for the allowance only on rides paid by allowance (a guide
+/// who took the bus is paid the ticket, not kilometres); the allowance is rounded to the cent
+/// once, on the month's kilometres, as payroll does.
+pub fn month_totals(visits: &[WorkedVisit], rate_cents_per_km: u32) -> MonthTotals {
+    let mut totals = MonthTotals::default();
+    let mut allowance_tenths: u64 = 0;
+    for v in visits {
+        totals.visits += 1;
+        totals.minutes += v.minutes;
+        totals.km_tenths += v.km_tenths;
+        match v.reimbursement {
+            Some(Reimbursement::Allowance) => allowance_tenths += u64::from(v.km_tenths),
+            Some(Reimbursement::BusTicket) => totals.ticket_cents += u64::from(v.ticket_cents),
+            None => {}
+        }
+    }
+    totals.allowance_cents = (allowance_tenths * u64::from(rate_cents_per_km) + 5) / 10;
+    totals
+}
+
+#[cfg(test)]
+mod tests {
+    use strum::IntoEnumIterator;
+
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_unknown_names_are_refused() {
+        for kind in VisitKind::iter() {
+            assert_eq!(VisitKind::parse(kind.as_str()), Ok(kind));
+        }
+        for status in VisitStatus::iter() {
+            assert_eq!(VisitStatus::parse(status.as_str()), Ok(status));
+        }
+        assert_eq!(VisitKind::parse("party"), Err(ValidationCode::UnknownChoice));
+        assert_eq!(VisitKind::parse(" "), Err(ValidationCode::Required));
+    }
+
+    #[test]
+    fn only_calls_are_remote_and_only_three_way_and_review_invite_the_social_worker() {
+        let remote: Vec<_> = VisitKind::iter().filter(|k| k.is_remote()).collect();
+        assert_eq!(remote, [VisitKind::Call]);
+        let with_sw: Vec<_> = VisitKind::iter().filter(|k| k.with_social_worker()).collect();
+        assert_eq!(with_sw, [VisitKind::ThreeWay, VisitKind::Review]);
+        assert!(VisitStatus::Planned.holds_time());
+        assert!(!VisitStatus::Cancelled.holds_time());
+    }
+
+    #[test]
+    fn hours_as_people_type_them() {
+        assert_eq!(parse_hours("1,5"), Ok(90));
+        assert_eq!(parse_hours("1.25"), Ok(75));
+        assert_eq!(parse_hours("2"), Ok(120));
+        assert_eq!(parse_hours("1:45"), Ok(105));
+        assert_eq!(parse_hours(" 0,5 "), Ok(30));
+        assert_eq!(parse_hours(""), Err(ValidationCode::Required));
+        assert_eq!(parse_hours("puolitoista"), Err(ValidationCode::InvalidNumber));
+        assert_eq!(parse_hours("-1"), Err(ValidationCode::InvalidNumber));
+        assert_eq!(parse_hours("1:75"), Err(ValidationCode::InvalidNumber));
+        assert_eq!(parse_hours("25"), Err(ValidationCode::OutOfRange));
+    }
+
+    #[test]
+    fn kilometres_and_euros_with_comma_or_point() {
+        assert_eq!(parse_km("12,5"), Ok(Some(125)));
+        assert_eq!(parse_km("40"), Ok(Some(400)));
+        assert_eq!(parse_km(""), Ok(None));
+        assert_eq!(parse_km("x"), Err(ValidationCode::InvalidNumber));
+        assert_eq!(parse_km("3000"), Err(ValidationCode::OutOfRange));
+        assert_eq!(parse_euros("2,80 €"), Ok(Some(280)));
+        assert_eq!(parse_euros("3.1"), Ok(Some(310)));
+        assert_eq!(format_tenths(125, ','), "12,5");
+        assert_eq!(format_cents(1205, ','), "12,05");
+        assert_eq!(format_minutes(95), "1:35");
+    }
+
+    #[test]
+    fn an_itinerary_estimates_known_places_and_keeps_what_was_typed() {
+        let stops: Vec<String> =
+            ["Kuortane", "Seinäjoki", "Lapua", "Kuortane"].iter().map(|s| s.to_string()).collect();
+        let legs = itinerary(&stops, &[None, Some(183)]).expect("known places");
+        assert_eq!(legs.len(), 3);
+        assert!(legs[0].estimated);
+        // Kuortane–Seinäjoki is about 30 km in a straight line; by road about 40.
+        assert!((300..=500).contains(&legs[0].km_tenths), "{}", legs[0].km_tenths);
+        assert_eq!(
+            legs[1],
+            Leg { from: "Seinäjoki".into(), to: "Lapua".into(), km_tenths: 183, estimated: false }
+        );
+        assert_eq!(legs[2].from, "Lapua");
+    }
+
+    #[test]
+    fn an_itinerary_needs_kilometres_where_a_stop_is_not_a_known_place() {
+        let stops: Vec<String> = ["Kotoa", "Seinäjoki"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(itinerary(&stops, &[]), Err((0, ValidationCode::KmNeeded)));
+        assert_eq!(itinerary(&stops, &[Some(80)]).unwrap()[0].km_tenths, 80);
+        assert_eq!(itinerary(&["Kotoa".to_string()], &[]), Err((0, ValidationCode::TooFewStops)));
+        assert_eq!(itinerary(&[], &[]), Ok(vec![]));
+    }
+
+    #[test]
+    fn a_month_sums_hours_kilometres_and_pays_each_ride_its_own_way() {
+        let visits = [
+            WorkedVisit {
+                minutes: 90,
+                km_tenths: 425,
+                reimbursement: Some(Reimbursement::Allowance),
+                ticket_cents: 0,
+            },
+            WorkedVisit { minutes: 60, km_tenths: 0, reimbursement: None, ticket_cents: 0 },
+            WorkedVisit {
+                minutes: 120,
+                km_tenths: 300,
+                reimbursement: Some(Reimbursement::BusTicket),
+                ticket_cents: 560,
+            },
+            WorkedVisit {
+                minutes: 45,
+                km_tenths: 101,
+                reimbursement: Some(Reimbursement::Allowance),
+                ticket_cents: 0,
+            },
+        ];
+        let totals = month_totals(&visits, 55);
+        assert_eq!(totals.visits, 4);
+        assert_eq!(totals.minutes, 315);
+        assert_eq!(totals.km_tenths, 826);
+        // 52.6 km at 0.55 €/km = 28.93 €; the bus kilometres are not paid as allowance.
+        assert_eq!(totals.allowance_cents, 2893);
+        assert_eq!(totals.ticket_cents, 560);
+        assert_eq!(totals.reimbursement_cents(), 3453);
+        assert_eq!(month_totals(&[], 55), MonthTotals::default());
+    }
+}
