@@ -86,6 +86,11 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/audit") view=pages::audit::AuditLogPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/outbox") view=pages::outbox::OutboxPage ssr=SsrMode::Async />
                         <Route path=path!("/settings") view=pages::settings::SettingsPage ssr=SsrMode::Async />
+                        <Route path=path!("/today") view=pages::visits::TodayPage ssr=SsrMode::Async />
+                        <Route path=path!("/week") view=pages::visits::WeekPage ssr=SsrMode::Async />
+                        <Route path=path!("/visits/new") view=pages::visits::NewVisitPage ssr=SsrMode::Async />
+                        <Route path=path!("/visits/:id") view=pages::visits::VisitPage ssr=SsrMode::Async />
+                        <Route path=path!("/mileage") view=pages::visits::MileagePage ssr=SsrMode::Async />
                     </Routes>
                 </layout::Layout>
             </Router>

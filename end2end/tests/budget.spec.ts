@@ -42,3 +42,18 @@ test("the pages of the referral path stay within the budget too", async ({ page 
     expect(total, path).toBeLessThan(BUDGET_BYTES);
   }
 });
+
+test("the guide's day stays within the budget: today, the week, a visit, booking", async ({ page }, testInfo) => {
+  test.skip(!hydrated(testInfo), "the budget counts the WASM, which only the hydrated run loads");
+  await signIn(page, DEMO.guide);
+  await page.goto("/today");
+  const visit = await page.locator("a.visit__title").first().getAttribute("href");
+  await page.goto("/clients");
+  const client = await page.getByRole("link", { name: "Matti" }).getAttribute("href");
+  const booking = `/visits/new?client=${client!.split("/").pop()}`;
+  for (const path of ["/today", "/week", visit!, booking, "/mileage"]) {
+    const { total } = await bytesOnTheWire(page, path);
+    console.log(`${path}: ${(total / 1024).toFixed(1)} KB on the wire`);
+    expect(total, path).toBeLessThan(BUDGET_BYTES);
+  }
+});

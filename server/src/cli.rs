@@ -44,6 +44,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 let seeded = app::backend::demo::seed(&app.state.db)
                     .await
                     .map_err(|e| anyhow::anyhow!("seeding demo data failed: {e:?}"))?;
+                app::backend::demo::seed_visits(&app.state.db)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("seeding demo visits failed: {e:?}"))?;
                 print_demo(&url, seeded);
             }
             tracing::info!(%url, "listening");

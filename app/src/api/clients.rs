@@ -54,6 +54,8 @@ pub struct ClientPermissions {
     pub decide_transfer: bool,
     pub manage_consent: bool,
     pub read_audit: bool,
+    /// Book visits: the client has a named guide and the viewer may plan for them.
+    pub plan_visit: bool,
 }
 
 #[server(endpoint = "clients/list")]

@@ -97,6 +97,8 @@ pub struct VisitView {
     pub km_tenths: Option<u32>,
     /// Part of a recurring series.
     pub in_series: bool,
+    /// It has begun: only then can it be recorded.
+    pub started: bool,
     /// A link that opens the place in the phone's map app.
     pub map_url: Option<String>,
     pub may: VisitMay,
@@ -241,7 +243,8 @@ pub async fn record_outcome(
         crate::backend::visits::record_outcome(&ctx, id, &outcome, &note, &hours, &km).await
     }
     .await;
-    keep_form_on_error("outcome", &result, &(&note, &hours, &km)).await;
+    keep_form_on_error("outcome", &result, &serde_json::json!({ "note": note, "hours": hours, "km": km }))
+        .await;
     if result.is_ok() {
         leptos_axum::redirect("/today?recorded=1");
     }

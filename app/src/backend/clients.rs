@@ -112,6 +112,7 @@ pub async fn card(ctx: &Ctx, id: ClientId) -> Result<ClientCard, AppError> {
             decide_transfer: may(Action::DecideTransfer),
             manage_consent: may(Action::ManageConsent),
             read_audit: may(Action::ReadClientAuditReport),
+            plan_visit: may(Action::PlanVisit) && row.guide_id.is_some(),
         },
         referral,
     })

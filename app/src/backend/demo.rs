@@ -7,7 +7,7 @@ use chrono::{Duration, Utc};
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::{NotSet, Set},
-    DatabaseConnection, EntityTrait, PaginatorTrait, TransactionTrait,
+    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait,
 };
 
 use super::{
@@ -426,4 +426,152 @@ pub async fn seed(db: &DatabaseConnection) -> Result<bool, AppError> {
     }
     txn.commit().await.map_err(AppError::internal)?;
     Ok(true)
+}
+
+/// A day of visits around the moment the demo starts, so that "Today" has something to show
+/// and to record: for Elina and Matti two visits that have begun (one a ride to the social
+/// insurance office and the pharmacy), a call later, and a review meeting with the social
+/// worker in two days; for Jussi and Liisa a ride to the A-clinic tomorrow. Only the demo server
+/// adds these (the tests build their own).
+pub async fn seed_visits(db: &DatabaseConnection) -> Result<(), AppError> {
+    use chrono::{DurationRound, TimeZone};
+
+    use super::entities::{ride_leg, visit};
+    use crate::domain::time::{HELSINKI, start_of_day};
+
+    if visit::Entity::find().count(db).await.map_err(AppError::internal)? > 0 {
+        return Ok(());
+    }
+    let now = Utc::now();
+    let quarter = Duration::minutes(15);
+    let midnight = start_of_day(now.with_timezone(&HELSINKI).date_naive(), HELSINKI);
+    let begun = |ago: Duration| (now - ago).duration_trunc(quarter).unwrap_or(now - ago).max(midnight);
+    let id_of = |email: &'static str| async move {
+        user::Entity::find()
+            .filter(user::Column::Email.eq(email))
+            .one(db)
+            .await
+            .map_err(AppError::internal)?
+            .map(|u| u.id)
+            .ok_or(AppError::NotFound)
+    };
+    let client_of = |name: &'static str| async move {
+        client::Entity::find()
+            .filter(client::Column::DisplayName.eq(name))
+            .one(db)
+            .await
+            .map_err(AppError::internal)?
+            .ok_or(AppError::NotFound)
+    };
+    let (elina, jussi, sami) = (
+        id_of("ohjaaja@rinnalla.example").await?,
+        id_of("ohjaaja2@rinnalla.example").await?,
+        id_of("sosiaalityo@rinnalla.example").await?,
+    );
+    let (matti, liisa) = (client_of("Matti").await?, client_of("Liisa").await?);
+    let in_two_days = HELSINKI
+        .from_local_datetime(
+            &(now.with_timezone(&HELSINKI).date_naive() + Duration::days(2))
+                .and_hms_opt(13, 0, 0)
+                .unwrap_or_default(),
+        )
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or(now + Duration::days(2));
+    let tomorrow = in_two_days - Duration::days(1) - Duration::hours(3);
+    struct Planned {
+        client: i64,
+        guide: i64,
+        social_worker: Option<i64>,
+        kind: &'static str,
+        start: chrono::DateTime<Utc>,
+        minutes: i64,
+        place: &'static str,
+        address: Option<&'static str>,
+        legs: &'static [(&'static str, &'static str, i32)],
+    }
+    let visit = |client, guide, kind, start, minutes, place| Planned {
+        client,
+        guide,
+        social_worker: None,
+        kind,
+        start,
+        minutes,
+        place,
+        address: None,
+        legs: &[],
+    };
+    let plan = [
+        Planned {
+            address: Some("Kelan toimisto, Kauppakatu"),
+            legs: &[("Koti", "Kela", 42), ("Kela", "Apteekki", 11), ("Apteekki", "Koti", 38)],
+            ..visit(matti.id, elina, "accompaniment", begun(Duration::hours(3)), 75, "Seinäjoki")
+        },
+        visit(matti.id, elina, "home_visit", begun(Duration::minutes(90)), 60, "Seinäjoki"),
+        visit(
+            matti.id,
+            elina,
+            "call",
+            now.duration_trunc(quarter).unwrap_or(now) + Duration::hours(3),
+            20,
+            "",
+        ),
+        Planned {
+            social_worker: Some(sami),
+            address: Some("Sosiaalitoimisto, Koulukatu 21"),
+            ..visit(matti.id, elina, "review", in_two_days, 60, "Seinäjoki")
+        },
+        Planned {
+            address: Some("A-klinikka"),
+            legs: &[("Lapua", "Seinäjoki", 290), ("Seinäjoki", "Lapua", 290)],
+            ..visit(liisa.id, jussi, "accompaniment", tomorrow, 120, "Seinäjoki")
+        },
+    ];
+    let txn = db.begin().await.map_err(AppError::internal)?;
+    for Planned { client: client_id, guide, social_worker, kind, start, minutes, place, address, legs } in
+        plan
+    {
+        let row = visit::ActiveModel {
+            id: NotSet,
+            client_id: Set(client_id),
+            guide_id: Set(guide),
+            social_worker_id: Set(social_worker),
+            kind: Set(kind.to_owned()),
+            starts_at: Set(start),
+            ends_at: Set(start + Duration::minutes(minutes)),
+            zone: Set(HELSINKI.name().to_owned()),
+            place: Set(place.to_owned()),
+            address: Set(address.map(str::to_owned)),
+            status: Set("planned".to_owned()),
+            series_id: Set(None),
+            sequence: Set(0),
+            outcome_note: Set(None),
+            minutes: Set(None),
+            km_tenths: Set(None),
+            driver_id: Set((!legs.is_empty()).then_some(guide)),
+            reimbursement: Set((!legs.is_empty()).then(|| "allowance".to_owned())),
+            ticket_cents: Set(None),
+            created_by: Set(Some(guide)),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(&txn)
+        .await
+        .map_err(AppError::internal)?;
+        for (position, (from, to, km_tenths)) in legs.iter().enumerate() {
+            ride_leg::ActiveModel {
+                id: NotSet,
+                visit_id: Set(row.id),
+                position: Set(position as i32),
+                from_place: Set((*from).to_owned()),
+                to_place: Set((*to).to_owned()),
+                km_tenths: Set(*km_tenths),
+                estimated: Set(false),
+            }
+            .insert(&txn)
+            .await
+            .map_err(AppError::internal)?;
+        }
+    }
+    txn.commit().await.map_err(AppError::internal)
 }

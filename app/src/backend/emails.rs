@@ -151,15 +151,7 @@ pub struct VisitFacts<'a> {
 
 /// The name of a kind of visit in `locale`.
 pub fn kind_name(locale: Locale, kind: &str) -> String {
-    match kind {
-        "home_visit" => td_string!(locale, visit_kinds.home_visit).to_string(),
-        "meeting" => td_string!(locale, visit_kinds.meeting).to_string(),
-        "accompaniment" => td_string!(locale, visit_kinds.accompaniment).to_string(),
-        "call" => td_string!(locale, visit_kinds.call).to_string(),
-        "three_way" => td_string!(locale, visit_kinds.three_way).to_string(),
-        "review" => td_string!(locale, visit_kinds.review).to_string(),
-        other => other.to_owned(),
-    }
+    crate::ui::explain::visit_kind_text(kind, locale).to_owned()
 }
 
 /// A visit booked (or moved, with `moved`), with its calendar file attached.
@@ -260,14 +252,7 @@ pub fn visit_reminder(
 
 /// The name of a contact channel (call, sms, ...) in the recipient's language.
 pub fn channel_name(account: &user::Model, channel: &str) -> String {
-    let locale = locale_of(account);
-    match channel {
-        "sms" => td_string!(locale, channel.sms).to_string(),
-        "whatsapp" => td_string!(locale, channel.whatsapp).to_string(),
-        "letter" => td_string!(locale, channel.letter).to_string(),
-        "meeting" => td_string!(locale, channel.meeting).to_string(),
-        _ => td_string!(locale, channel.call).to_string(),
-    }
+    crate::ui::explain::channel_text(channel, locale_of(account)).to_owned()
 }
 
 fn calendar_attachment(ics: String, method: &str) -> super::mail::Attachment {

@@ -664,6 +664,7 @@ async fn view(
         minutes: row.minutes.map(|m| m.max(0) as u32),
         km_tenths: row.km_tenths.map(|k| k.max(0) as u32),
         in_series: row.series_id.is_some(),
+        started: row.starts_at <= ctx.now,
         map_url: map_url(&row),
         may: VisitMay {
             change: status == VisitStatus::Planned

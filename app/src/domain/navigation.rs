@@ -41,11 +41,13 @@ mod tests {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MenuItem {
     Home,
+    Today,
     Referrals,
     Proposals,
     Clients,
     Guides,
     MyProfile,
+    Mileage,
     Staff,
     AuditLog,
     Outbox,
@@ -56,11 +58,13 @@ impl MenuItem {
     pub fn path(self) -> &'static str {
         match self {
             MenuItem::Home => "/",
+            MenuItem::Today => "/today",
             MenuItem::Referrals => "/referrals",
             MenuItem::Proposals => "/proposals",
             MenuItem::Clients => "/clients",
             MenuItem::Guides => "/guides",
             MenuItem::MyProfile => "/profile",
+            MenuItem::Mileage => "/mileage",
             MenuItem::Staff => "/admin/users",
             MenuItem::AuditLog => "/admin/audit",
             MenuItem::Outbox => "/admin/outbox",
@@ -77,6 +81,10 @@ pub fn menu(roles: &super::roles::RoleSet) -> Vec<MenuItem> {
     let actor = Actor { user_id: super::ids::UserId(0), roles: RoleSet::new(roles.iter()) };
     let allowed = |action| can(&actor, action, &Resource::Nothing).is_allowed();
     let mut items = vec![MenuItem::Home];
+    // The agenda is for those who take part in visits: guides and social workers.
+    if actor.roles.has(super::roles::Role::Guide) || actor.roles.has(super::roles::Role::SocialWorker) {
+        items.push(MenuItem::Today);
+    }
     if allowed(Action::ListReferrals) {
         items.push(MenuItem::Referrals);
     }
@@ -94,6 +102,10 @@ pub fn menu(roles: &super::roles::RoleSet) -> Vec<MenuItem> {
         && can(&actor, Action::EditGuideProfile, &own_profile).is_allowed()
     {
         items.push(MenuItem::MyProfile);
+    }
+    let own = Resource::Account { roles: actor.roles.clone(), is_self: true };
+    if can(&actor, Action::ViewMileage, &own).is_allowed() {
+        items.push(MenuItem::Mileage);
     }
     if allowed(Action::ListAccounts) {
         items.push(MenuItem::Staff);
@@ -117,16 +129,22 @@ mod menu_tests {
 
     #[test]
     fn each_role_gets_its_own_menu() {
-        assert_eq!(menu(&RoleSet::new([Role::Guide])), vec![Home, Proposals, Clients, MyProfile, Settings]);
-        assert_eq!(menu(&RoleSet::new([Role::SocialWorker])), vec![Home, Referrals, Clients, Settings]);
+        assert_eq!(
+            menu(&RoleSet::new([Role::Guide])),
+            vec![Home, Today, Proposals, Clients, MyProfile, Mileage, Settings]
+        );
+        assert_eq!(
+            menu(&RoleSet::new([Role::SocialWorker])),
+            vec![Home, Today, Referrals, Clients, Settings]
+        );
         assert_eq!(
             menu(&RoleSet::new([Role::Coordinator])),
-            vec![Home, Referrals, Clients, Guides, Staff, Settings]
+            vec![Home, Referrals, Clients, Guides, Mileage, Staff, Settings]
         );
         assert_eq!(menu(&RoleSet::new([Role::Admin])), vec![Home, Staff, AuditLog, Outbox, Settings]);
         assert_eq!(
             menu(&RoleSet::new([Role::Admin, Role::Guide])),
-            vec![Home, Proposals, Clients, MyProfile, Staff, AuditLog, Outbox, Settings]
+            vec![Home, Today, Proposals, Clients, MyProfile, Mileage, Staff, AuditLog, Outbox, Settings]
         );
         assert_eq!(menu(&RoleSet::default()), vec![Home], "no roles, nothing to open");
     }

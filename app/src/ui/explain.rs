@@ -140,6 +140,18 @@ pub fn channel_text(channel: &str, locale: Locale) -> &'static str {
     }
 }
 
+/// The name of a kind of visit.
+pub fn visit_kind_text(kind: &str, locale: Locale) -> &'static str {
+    match kind {
+        "home_visit" => td_string!(locale, visit_kinds.home_visit),
+        "meeting" => td_string!(locale, visit_kinds.meeting),
+        "accompaniment" => td_string!(locale, visit_kinds.accompaniment),
+        "call" => td_string!(locale, visit_kinds.call),
+        "three_way" => td_string!(locale, visit_kinds.three_way),
+        _ => td_string!(locale, visit_kinds.review),
+    }
+}
+
 /// The 7-day clock as the queue shows it: days waiting and days left, marked at three days
 /// and when overdue.
 #[component]

@@ -14,6 +14,8 @@ use crate::{
 pub fn menu_label(locale: Locale, item: MenuItem) -> &'static str {
     match item {
         MenuItem::Home => td_string!(locale, nav.home),
+        MenuItem::Today => td_string!(locale, nav.today),
+        MenuItem::Mileage => td_string!(locale, nav.mileage),
         MenuItem::Referrals => td_string!(locale, nav.referrals),
         MenuItem::Proposals => td_string!(locale, nav.proposals),
         MenuItem::Clients => td_string!(locale, nav.clients),

@@ -11,3 +11,4 @@ pub mod settings;
 pub mod sign_in;
 pub mod staff;
 pub mod transfers;
+pub mod visits;

@@ -11,6 +11,7 @@ use crate::{
         guidance::{DecideTransfer, EndGuidance, RequestTransfer, UpdateGuidancePlan},
         guides::list_guides,
         referrals::{RecordFirstContact, WithdrawConsent},
+        visits::client_visits,
     },
     domain::{ids::ClientId, roles::Role},
     i18n::*,
@@ -61,7 +62,7 @@ pub fn ClientListPage() -> impl IntoView {
 }
 
 /// How to reach the client the way that suits them: call, text, WhatsApp (or a letter).
-fn contact_links(phone: &str, channel: &str) -> Vec<(String, &'static str)> {
+pub fn contact_links(phone: &str, channel: &str) -> Vec<(String, &'static str)> {
     let digits: String = phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
     // WhatsApp wants the international form without "+": 040… → 35840…
     let international = if let Some(rest) = digits.strip_prefix('+') {
@@ -122,6 +123,7 @@ pub fn ClientPage() -> impl IntoView {
                     };
                     let locale = i18n.get_locale_untracked();
                     let may = client.may.clone();
+                    let visits = if client.guide_name.is_some() { client_visits(client.id).await.unwrap_or_default() } else { Vec::new() };
                     let guides = if may.decide_transfer && client.pending_transfer.is_some() {
                         list_guides().await.map(|o| o.guides).unwrap_or_default()
                     } else {
@@ -162,6 +164,17 @@ pub fn ClientPage() -> impl IntoView {
                                     <p class="muted">{t!(i18n, client.languages)}": "{client.languages.iter().map(|l| language_name(locale, l)).collect::<Vec<_>>().join(", ")}</p>
                                 </section>
                             }
+                        })}
+                        {(may.plan_visit || !visits.is_empty()).then(|| view! {
+                            <section aria-labelledby="visits-heading">
+                                <h2 id="visits-heading">{t!(i18n, visits.client_heading)}</h2>
+                                {may.plan_visit.then(|| view! {
+                                    <p><a class="button" href=format!("/visits/new?client={}", client.id)>{t!(i18n, visits.new_title)}</a></p>
+                                })}
+                                <ul class="list">
+                                    {visits.clone().into_iter().map(|v| view! { <crate::ui::pages::visits::VisitCard visit=v show_date=true /> }).collect_view()}
+                                </ul>
+                            </section>
                         })}
                         {client.referral.clone().map(|r| view! {
                             <section class="card" aria-labelledby="referral-heading">

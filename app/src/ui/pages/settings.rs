@@ -1,14 +1,17 @@
-//! A person's own settings: which e-mails they get.
+//! A person's own settings: which e-mails they get, and the calendar feed link.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
-    api::settings::{SaveNotificationSettings, notification_settings},
+    api::{
+        settings::{SaveNotificationSettings, notification_settings},
+        visits::{CALENDAR_LINK_FORM, NewCalendarLink, RevokeCalendarLink, calendar_feed_status},
+    },
     i18n::*,
     ui::{
-        components::{ErrorNotice, ErrorPage, OkNotice, action_error, require_user},
+        components::{ErrorNotice, ErrorPage, OkNotice, action_error, kept, require_user},
         pages::outbox::kind_name,
     },
 };
@@ -21,6 +24,12 @@ pub fn SettingsPage() -> impl IntoView {
     let save = ServerAction::<SaveNotificationSettings>::new();
     let error = action_error(save);
     let saved = use_query_map().get_untracked().get("saved").is_some();
+    let revoked = use_query_map().get_untracked().get("calendar_revoked").is_some();
+    let feed = Resource::new_blocking(|| (), |_| calendar_feed_status());
+    let new_link = ServerAction::<NewCalendarLink>::new();
+    let revoke = ServerAction::<RevokeCalendarLink>::new();
+    // The secret link is shown once, right after it is made: only its hash is kept.
+    let fresh_link = kept(CALENDAR_LINK_FORM, "link");
     view! {
         <Title text=t_string!(i18n, settings.title) />
         <h1>{t!(i18n, settings.title)}</h1>
@@ -55,6 +64,35 @@ pub fn SettingsPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <section class="card" id="calendar" aria-labelledby="calendar-heading">
+            <h2 id="calendar-heading">{t!(i18n, settings.calendar_heading)}</h2>
+            <p>{t!(i18n, settings.calendar_hint)}</p>
+            {revoked.then(|| view! { <OkNotice text=t_string!(i18n, settings.calendar_revoked).to_string() /> })}
+            {fresh_link.map(|link| view! {
+                <div class="notice notice--ok" role="status">
+                    <p>{t!(i18n, settings.calendar_new)}</p>
+                    <label for="calendar-link">{t!(i18n, settings.calendar_link)}</label>
+                    <input id="calendar-link" class="copyable" readonly value=link.clone() />
+                    <p><a class="button button--secondary" href=link.replacen("https://", "webcal://", 1).replacen("http://", "webcal://", 1)>{t!(i18n, settings.calendar_subscribe)}</a></p>
+                </div>
+            })}
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let active = feed.await.unwrap_or(false);
+                    view! {
+                        <p class="muted">{if active { t_string!(i18n, settings.calendar_on) } else { t_string!(i18n, settings.calendar_off) }}</p>
+                        <ActionForm action=new_link attr:class="form">
+                            <button class="button" type="submit">{if active { t_string!(i18n, settings.calendar_replace) } else { t_string!(i18n, settings.calendar_create) }}</button>
+                        </ActionForm>
+                        {active.then(|| view! {
+                            <ActionForm action=revoke attr:class="form">
+                                <button class="button button--danger" type="submit">{t!(i18n, settings.calendar_revoke)}</button>
+                            </ActionForm>
+                        })}
+                    }
+                })}
+            </Suspense>
+        </section>
     }
     .into_any()
 }

@@ -1,0 +1,91 @@
+import { test, expect } from "@playwright/test";
+import { DEMO, expectNoAxeViolations, hydrated, mailTo, signIn } from "./helpers";
+
+// The demo server books Elina's day around its start: a ride to Kela and the pharmacy that
+// began three hours ago and a home visit that began 90 minutes ago, both with Matti. The
+// hydrated run records the first, the run without JavaScript the second.
+
+test("a guide sees today's visits on the phone, taps done and records hours and kilometres", async ({ page }, testInfo) => {
+  await signIn(page, DEMO.guide);
+  await page.goto("/today");
+  await expect(page.getByRole("heading", { level: 1, name: "Tänään" })).toBeVisible();
+  const card = page.locator("li.visit").filter({ has: page.getByRole("link", { name: "Kirjaa käynti" }) }).first();
+  await expect(card.getByRole("link", { name: /· Matti$/ })).toBeVisible();
+  // One tap to call or text the client, and to open the place in a map app.
+  await expect(card.getByRole("link", { name: "Soitto" })).toHaveAttribute("href", /^tel:\+?\d+$/);
+  await expect(card.getByRole("link", { name: "Tekstiviesti" })).toHaveAttribute("href", /^sms:/);
+  await expect(card.getByRole("link", { name: "Kartta" })).toHaveAttribute("href", /maps/);
+  await expectNoAxeViolations(page, testInfo);
+
+  await card.getByRole("link", { name: "Kirjaa käynti" }).click();
+  await expect(page.getByRole("heading", { name: "Käynnin jälkeen" })).toBeVisible();
+  const visitUrl = new URL(page.url()).pathname;
+  await expectNoAxeViolations(page, testInfo);
+
+  // A typo is refused with a clear message, and what was typed is kept.
+  await page.getByLabel("Tunnit").fill("puolitoista");
+  await page.getByLabel("Ajetut kilometrit").fill("8,4");
+  await page.getByLabel("Muistiinpano").fill("Kelan asiat hoidettu, apteekissa kävimme yhdessä.");
+  await page.getByRole("button", { name: "Tallenna" }).click();
+  await expect(page.getByText("Kirjoita luku, esimerkiksi 1,5.")).toBeVisible();
+  await expect(page.getByLabel("Ajetut kilometrit")).toHaveValue("8,4");
+
+  await page.getByLabel("Tunnit").fill("1,5");
+  await page.getByRole("button", { name: "Tallenna" }).click();
+  await expect(page.getByText("Käynti on kirjattu. Kiitos!")).toBeVisible();
+  await expect(page).toHaveURL(/\/today/);
+
+  await page.goto(visitUrl);
+  await expect(page.getByText("Toteutui").first()).toBeVisible();
+  const recorded = page.locator("section", { has: page.getByRole("heading", { name: "Kirjattu" }) });
+  await expect(recorded.getByText("1:30")).toBeVisible();
+  await expect(recorded.getByText("8,4")).toBeVisible();
+  await expect(recorded.getByText("apteekissa kävimme yhdessä")).toBeVisible();
+});
+
+test("a coordinator schedules a three-way meeting and the social worker gets the invitation with a calendar file", async ({ page }, testInfo) => {
+  // Each run books its own day, so the second does not collide with the first.
+  const day = new Date(Date.now() + (hydrated(testInfo) ? 20 : 21) * 86_400_000).toISOString().slice(0, 10);
+  await signIn(page, DEMO.coordinator);
+  await page.goto("/clients");
+  await page.getByRole("link", { name: "Matti" }).click();
+  await page.getByRole("link", { name: "Varaa käynti" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Varaa käynti" })).toBeVisible();
+  await expectNoAxeViolations(page, testInfo);
+  await page.getByRole("radio", { name: "Kolmikantatapaaminen" }).check();
+  await page.getByLabel("Päivä", { exact: true }).fill(day);
+  await page.getByLabel("Alkaa").fill("13:00");
+  await page.getByLabel("Päättyy").fill("14:00");
+  await page.getByLabel("Katuosoite").fill("Sosiaalitoimisto, Koulukatu 21");
+  await page.getByRole("button", { name: "Varaa", exact: true }).click();
+
+  await expect(page.getByRole("heading", { level: 1, name: "Kolmikantatapaaminen · Matti" })).toBeVisible();
+  await expect(page.getByText("Käynti on varattu.")).toBeVisible();
+  await expect(page.getByText(`${day} 13:00–14:00`)).toBeVisible();
+
+  const mail = await mailTo(DEMO.socialWorker, new RegExp(`^Rinnalla: tapaaminen ${day} 13:00`));
+  expect(mail.text).not.toContain("Matti");
+  const ics = mail.attachments.find((a) => a.contentType.startsWith("text/calendar"));
+  expect(ics, "an .ics attachment").toBeTruthy();
+  const calendar = ics!.content.toString("utf8");
+  expect(calendar).toContain("METHOD:REQUEST");
+  expect(calendar).toMatch(/DTSTART:\d{8}T1[01]0000Z/);
+  expect(calendar).toContain("STATUS:CONFIRMED");
+});
+
+test("a guide makes a calendar link for the phone, sees it once, and can turn it off", async ({ page }, testInfo) => {
+  await signIn(page, DEMO.guide2);
+  await page.goto("/settings");
+  await page.getByRole("button", { name: /Luo kalenterilinkki|Vaihda linkki/ }).click();
+  const link = await page.getByLabel("Kalenterilinkkisi (näytetään vain nyt)").inputValue();
+  expect(link).toMatch(/\/calendar\/[\w-]+\.ics$/);
+  await expectNoAxeViolations(page, testInfo);
+  const feed = await page.request.get(new URL(link).pathname);
+  expect(feed.status()).toBe(200);
+  expect(await feed.text()).toContain("BEGIN:VCALENDAR");
+  await page.reload();
+  await expect(page.getByLabel("Kalenterilinkkisi (näytetään vain nyt)")).toHaveCount(0);
+  await page.getByRole("button", { name: "Poista linkki käytöstä" }).click();
+  await expect(page.getByText("Kalenterilinkki ei enää toimi.")).toBeVisible();
+  expect((await page.request.get(new URL(link).pathname)).status()).toBe(404);
+});
