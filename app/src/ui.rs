@@ -30,6 +30,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <leptos_meta::HashedStylesheet options=options.clone() id="leptos" />
                 <HydrationScripts options islands=true />
+                <script src="/sw-register.js" defer></script>
                 <MetaTags />
             </head>
             <body>

@@ -59,6 +59,13 @@ pub async fn sign_out() -> Result<(), AppError> {
             if let Some(session) = request::request().session {
                 auth::end_session(&session).await?;
             }
+            // The offline copy of the agenda (see public/sw.js) leaves with the person.
+            if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+                response.insert_header(
+                    axum::http::HeaderName::from_static("clear-site-data"),
+                    axum::http::HeaderValue::from_static("\"storage\""),
+                );
+            }
             leptos_axum::redirect("/sign-in?signed_out=1");
             Ok(())
         }

@@ -28,8 +28,16 @@ impl Purpose {
     }
 }
 
-fn hash(token: &str) -> String {
+/// The SHA-256 of a secret, as stored.
+pub fn hash(token: &str) -> String {
     format!("{:x}", Sha256::digest(token.as_bytes()))
+}
+
+/// 256 random bits, URL-safe: the secret that goes into a link.
+pub fn new_secret() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, bytes)
 }
 
 /// Creates a token for `user_id` and returns its id and the secret that goes into the link.
@@ -41,9 +49,7 @@ pub async fn issue(
     created_by: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<(i64, String), AppError> {
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    let secret = base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, bytes);
+    let secret = new_secret();
     let token = account_token::ActiveModel {
         id: NotSet,
         user_id: Set(user_id),

@@ -26,7 +26,7 @@ use super::{
     emails::{self, VisitFacts},
     entities::{calendar_feed, client, guide_profile, ride_leg, user, user_role, visit},
     guidance::load_client,
-    outbox,
+    outbox, tokens,
 };
 use crate::{
     api::{
@@ -1101,12 +1101,8 @@ pub async fn queue_reminders(
 
 // The calendar feed: a secret link per person, stored as its SHA-256 only.
 
-fn feed_hash(secret: &str) -> String {
-    use sha2::Digest;
-    format!("{:x}", sha2::Sha256::digest(secret.as_bytes()))
-}
-
-pub async fn feed_status(ctx: &Ctx) -> Result<bool, AppError> {
+/// The feed link is one's own setting.
+async fn authorize_own_feed(ctx: &Ctx) -> Result<(), AppError> {
     let own = Resource::Account { roles: ctx.actor.roles.clone(), is_self: true };
     ctx.authorize(
         Action::ManageOwnSettings,
@@ -1114,7 +1110,11 @@ pub async fn feed_status(ctx: &Ctx) -> Result<bool, AppError> {
         super::audit::entity::ACCOUNT,
         Some(ctx.actor_id().to_string()),
     )
-    .await?;
+    .await
+}
+
+pub async fn feed_status(ctx: &Ctx) -> Result<bool, AppError> {
+    authorize_own_feed(ctx).await?;
     Ok(calendar_feed::Entity::find()
         .filter(calendar_feed::Column::UserId.eq(ctx.actor_id()))
         .filter(calendar_feed::Column::RevokedAt.is_null())
@@ -1137,23 +1137,14 @@ async fn revoke_all(db: &impl ConnectionTrait, user_id: i64, now: DateTime<Utc>)
 
 /// A new feed link; any earlier one stops working.
 pub async fn new_feed(ctx: &Ctx, origin: &str) -> Result<String, AppError> {
-    let own = Resource::Account { roles: ctx.actor.roles.clone(), is_self: true };
-    ctx.authorize(
-        Action::ManageOwnSettings,
-        &own,
-        super::audit::entity::ACCOUNT,
-        Some(ctx.actor_id().to_string()),
-    )
-    .await?;
-    let mut bytes = [0u8; 32];
-    rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
-    let secret = base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, bytes);
+    authorize_own_feed(ctx).await?;
+    let secret = tokens::new_secret();
     let txn = ctx.db.begin().await.map_err(AppError::internal)?;
     revoke_all(&txn, ctx.actor_id(), ctx.now).await?;
     calendar_feed::ActiveModel {
         id: NotSet,
         user_id: Set(ctx.actor_id()),
-        token_hash: Set(feed_hash(&secret)),
+        token_hash: Set(tokens::hash(&secret)),
         created_at: Set(ctx.now),
         revoked_at: Set(None),
     }
@@ -1171,14 +1162,7 @@ pub async fn new_feed(ctx: &Ctx, origin: &str) -> Result<String, AppError> {
 }
 
 pub async fn revoke_feed(ctx: &Ctx) -> Result<(), AppError> {
-    let own = Resource::Account { roles: ctx.actor.roles.clone(), is_self: true };
-    ctx.authorize(
-        Action::ManageOwnSettings,
-        &own,
-        super::audit::entity::ACCOUNT,
-        Some(ctx.actor_id().to_string()),
-    )
-    .await?;
+    authorize_own_feed(ctx).await?;
     revoke_all(&ctx.db, ctx.actor_id(), ctx.now).await?;
     ctx.audit_allowed(
         Action::ManageOwnSettings,
@@ -1198,7 +1182,7 @@ pub async fn feed(
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
     let Some(link) = calendar_feed::Entity::find()
-        .filter(calendar_feed::Column::TokenHash.eq(feed_hash(secret)))
+        .filter(calendar_feed::Column::TokenHash.eq(tokens::hash(secret)))
         .filter(calendar_feed::Column::RevokedAt.is_null())
         .one(db)
         .await

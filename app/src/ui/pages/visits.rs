@@ -168,7 +168,7 @@ fn AgendaPage(week: bool) -> impl IntoView {
                                     </ul>
                                 </section>
                             }).collect_view()}
-                            <nav class="pager" aria-label=td_string!(locale, visits.views)>
+                            <nav class="pager" aria-label=td_string!(locale, visits.other_days)>
                                 <a href=format!("{base}?offset={}", offset - 1)>{if week { td_string!(locale, visits.previous_week) } else { td_string!(locale, visits.previous_day) }}</a>
                                 <a href=format!("{base}?offset={}", offset + 1)>{if week { td_string!(locale, visits.next_week) } else { td_string!(locale, visits.next_day) }}</a>
                             </nav>
