@@ -5,6 +5,10 @@ import { DEMO, hydrated, signIn, waitForHydration } from "./helpers";
 // travels, must stay under 150 KB.
 const BUDGET_BYTES = 150 * 1024;
 
+// The offline agenda's service worker fetches pages on the page's behalf, out of sight of the
+// page's network log: without it every byte of a first visit is counted here.
+test.use({ serviceWorkers: "block" });
+
 /** Bytes on the wire (headers and compressed bodies) for everything the page loads. */
 async function bytesOnTheWire(page: Page, path: string): Promise<{ total: number; byUrl: Record<string, number> }> {
   const cdp = await page.context().newCDPSession(page);
