@@ -15,6 +15,7 @@ pub mod referrals;
 pub mod roles;
 pub mod scheduling;
 pub mod sign_in;
+pub mod text;
 pub mod time;
 pub mod validation;
 pub mod visits;

@@ -7,6 +7,7 @@ mod m20261123_000002_clients;
 mod m20261123_000003_outbox;
 mod m20261123_000004_referrals;
 mod m20261123_000005_visits;
+mod m20261201_000001_visit_integrity;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_outbox::Migration),
             Box::new(m20261123_000004_referrals::Migration),
             Box::new(m20261123_000005_visits::Migration),
+            Box::new(m20261201_000001_visit_integrity::Migration),
         ]
     }
 }

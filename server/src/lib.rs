@@ -1,6 +1,7 @@
 //! Rinnalla's server: configuration, database, HTTP routes and middleware, background work
 //! and the command line. `main.rs` only parses the command line and calls [`cli::run`].
 
+pub mod api_edge;
 pub mod cli;
 pub mod config;
 pub mod feeds;

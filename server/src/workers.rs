@@ -61,6 +61,15 @@ async fn housekeeping(state: AppState) {
             }
             Err(error) => tracing::warn!(?error, "could not check waiting referrals"),
         }
+        // Consents that ran out stop sharing, as a withdrawal does: before any reminder goes.
+        match referrals::expire_consents(&state.db, &state.settings.public_origin, chrono::Utc::now()).await {
+            Ok(0) => {}
+            Ok(stopped) => {
+                tracing::info!(stopped, "clients whose consent ran out are no longer shared");
+                state.outbox.wakeup.notify_one();
+            }
+            Err(error) => tracing::warn!(?error, "could not check consents that ran out"),
+        }
         // Tomorrow's visits: remind the guide (and the social worker of a meeting), once each.
         match visits::queue_reminders(&state.db, &state.settings.public_origin, chrono::Utc::now()).await {
             Ok(0) => {}

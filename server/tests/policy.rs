@@ -260,6 +260,7 @@ async fn visit_of(world: &World, from_now: chrono::Duration, social_worker: Opti
     .unwrap();
     let resource = Resource::Visit {
         guide: UserId(world.other_guide),
+        client_guide: Some(UserId(world.other_guide)),
         driver: None,
         social_worker: social_worker.map(UserId),
         referred_by: Some(UserId(world.other_social_worker)),
@@ -326,12 +327,19 @@ async fn fixture(world: &World, path: &str, caller: &str) -> (Vec<(&'static str,
             let case = case(world, Stage::Proposed).await;
             (
                 vec![("id", id(case.referral))],
-                Resource::Referral { referred_by, guides: vec![UserId(world.other_guide)] },
+                Resource::Referral {
+                    referred_by,
+                    guides: vec![UserId(world.other_guide)],
+                    named_guide: None,
+                },
             )
         }
         "referrals/ranking" => {
             let case = case(world, Stage::Submitted).await;
-            (vec![("id", id(case.referral))], Resource::Referral { referred_by, guides: vec![] })
+            (
+                vec![("id", id(case.referral))],
+                Resource::Referral { referred_by, guides: vec![], named_guide: None },
+            )
         }
         "referrals/propose" => {
             let case = case(world, Stage::Submitted).await;
@@ -340,12 +348,12 @@ async fn fixture(world: &World, path: &str, caller: &str) -> (Vec<(&'static str,
                 ("guide_id", id(world.free_guide)),
                 ("chosen_by", "coordinator".into()),
             ];
-            (form, Resource::Referral { referred_by, guides: vec![] })
+            (form, Resource::Referral { referred_by, guides: vec![], named_guide: None })
         }
         "referrals/introductions" => {
             let case = case(world, Stage::Submitted).await;
             let form = vec![("id", id(case.referral)), ("guides[0]", id(world.free_guide))];
-            (form, Resource::Referral { referred_by, guides: vec![] })
+            (form, Resource::Referral { referred_by, guides: vec![], named_guide: None })
         }
         "referrals/first-contact" => {
             let case = case(world, Stage::Active).await;

@@ -36,8 +36,15 @@ pub async fn sign_in(
             let state = request::state()?;
             let context = request::request();
             let now = chrono::Utc::now();
-            let result =
-                auth::check_credentials(&state.db, &email, password, context.client_address, now).await;
+            // Nothing longer than an address can be is looked up, and no endless password
+            // reaches the hasher; both answer as a wrong password would.
+            let result = if email.chars().count() > crate::domain::text::EMAIL
+                || password.chars().count() > crate::domain::accounts::PASSWORD_MAX_CHARS
+            {
+                Err(AppError::InvalidCredentials)
+            } else {
+                auth::check_credentials(&state.db, &email, password, context.client_address, now).await
+            };
             let kept = SignInKept { email: email.clone(), next: next.clone() };
             request::keep_form_on_error("sign-in", &result, &kept).await;
             let account = result?;

@@ -32,6 +32,15 @@ pub enum AppError {
     /// Something failed on our side; the request id finds it in the log.
     #[error("internal error")]
     Internal { request_id: Option<String> },
+    /// The request cannot be this function's arguments: one is missing, not a number, out of
+    /// range for its type or no value of its type (a yes/no that is neither), or the body is not
+    /// a UTF-8 form. The caller's mistake (a page's own form never sends one); a well-formed
+    /// value the function refuses is `Validation`.
+    #[error("the request could not be read")]
+    BadRequest,
+    /// The request's body is larger than any form of the app (`server` sets the limit).
+    #[error("the request is too large")]
+    TooLarge,
     /// The request did not reach the function (network, bad encoding).
     #[error("request failed: {0}")]
     Request(ServerFnErrorErr),
@@ -59,6 +68,15 @@ impl AppError {
             Self::NotFound => 404,
             Self::Conflict => 409,
             Self::RateLimited { .. } => 429,
+            Self::BadRequest => 400,
+            Self::TooLarge => 413,
+            // Reading the request's body or its arguments failed: the caller's doing.
+            Self::Request(
+                ServerFnErrorErr::Args(_)
+                | ServerFnErrorErr::MissingArg(_)
+                | ServerFnErrorErr::Deserialization(_),
+            ) => 400,
+            Self::Request(ServerFnErrorErr::UnsupportedRequestMethod(_)) => 405,
             Self::Internal { .. } | Self::Request(_) => 500,
         }
     }
@@ -79,7 +97,16 @@ impl AppError {
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
+    /// Arguments that do not parse (only the server reports these) become [`AppError::BadRequest`]:
+    /// one typed error the pages translate, without the parser's wording on the wire.
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        Self::Request(value)
+        match value {
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
+                #[cfg(feature = "ssr")]
+                tracing::info!(error = %value, "the arguments of a server function did not parse");
+                Self::BadRequest
+            }
+            other => Self::Request(other),
+        }
     }
 }

@@ -133,6 +133,8 @@ pub struct ReferralDetail {
     pub topics: Vec<TopicView>,
     /// What the viewer may do here.
     pub can_propose: bool,
+    /// The viewer sees all of it; a guide who is only being asked sees what they need to decide.
+    pub in_full: bool,
 }
 
 /// A guide who can be proposed, with the reasons.

@@ -95,6 +95,8 @@ pub struct VisitView {
     pub outcome_note: Option<String>,
     pub minutes: Option<u32>,
     pub km_tenths: Option<u32>,
+    /// Why the recorded hours or kilometres go beyond what the visit explains.
+    pub excess_reason: Option<String>,
     /// Part of a recurring series.
     pub in_series: bool,
     /// It has begun: only then can it be recorded.
@@ -139,6 +141,8 @@ pub struct MileageRow {
     pub km_tenths: u32,
     pub reimbursement: Option<String>,
     pub ticket_cents: u32,
+    /// The guide's reason for hours or kilometres beyond what the visit explains.
+    pub excess_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -229,7 +233,8 @@ pub async fn client_visits(client_id: ClientId) -> Result<Vec<VisitView>, AppErr
     )
 }
 
-/// `outcome` is `done` or `no_show`. Hours as typed ("1,5"); kilometres optional.
+/// `outcome` is `done` or `no_show`. Hours as typed ("1,5"); kilometres optional; a reason when
+/// they go beyond what the visit and its travel explain.
 #[server(endpoint = "visits/outcome")]
 pub async fn record_outcome(
     id: i64,
@@ -237,14 +242,26 @@ pub async fn record_outcome(
     #[server(default)] note: String,
     #[server(default)] hours: String,
     #[server(default)] km: String,
+    #[server(default)] excess_reason: String,
 ) -> Result<(), AppError> {
     let result = async {
         let ctx = crate::backend::request::ctx()?;
-        crate::backend::visits::record_outcome(&ctx, id, &outcome, &note, &hours, &km).await
+        let recorded = crate::backend::visits::Recorded {
+            outcome: &outcome,
+            note: &note,
+            hours: &hours,
+            km: &km,
+            excess_reason: &excess_reason,
+        };
+        crate::backend::visits::record_outcome(&ctx, id, &recorded).await
     }
     .await;
-    keep_form_on_error("outcome", &result, &serde_json::json!({ "note": note, "hours": hours, "km": km }))
-        .await;
+    keep_form_on_error(
+        "outcome",
+        &result,
+        &serde_json::json!({ "note": note, "hours": hours, "km": km, "excess_reason": excess_reason }),
+    )
+    .await;
     if result.is_ok() {
         leptos_axum::redirect("/today?recorded=1");
     }

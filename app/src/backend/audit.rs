@@ -131,7 +131,8 @@ pub async fn list(db: &impl ConnectionTrait, filter: &Filter, page: u64) -> Resu
     let events = query
         .order_by_desc(audit_event::Column::At)
         .order_by_desc(audit_event::Column::Id)
-        .offset(page * PAGE_SIZE)
+        // A page past the end is empty; a huge page number must not overflow the offset.
+        .offset(page.saturating_mul(PAGE_SIZE).min(total))
         .limit(PAGE_SIZE)
         .all(db)
         .await?;

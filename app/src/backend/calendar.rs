@@ -54,6 +54,13 @@ pub fn visit_uid(visit_id: i64, domain: &str) -> String {
     format!("visit-{visit_id}@{domain}")
 }
 
+/// Text for a one-line property: the crate escapes `\n` but not a bare `\r`, which would end
+/// the content line early and let the rest be read as a property of its own. Every line break
+/// and other control character becomes a space (forms refuse them; older rows may have them).
+fn one_line(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+}
+
 /// The calendar file for `entries`.
 pub fn render(name: &str, method: Method, entries: &[Entry]) -> String {
     let mut calendar = Calendar::empty();
@@ -71,9 +78,9 @@ pub fn render(name: &str, method: Method, entries: &[Entry]) -> String {
             .timestamp(entry.stamp)
             .starts(entry.start)
             .ends(entry.end)
-            .summary(&entry.summary);
+            .summary(&one_line(&entry.summary));
         if let Some(location) = &entry.location {
-            event.location(location);
+            event.location(&one_line(location));
         }
         if let Some(url) = &entry.url {
             event.url(url);
@@ -176,6 +183,17 @@ mod tests {
         assert!(ics.contains("DTSTART:20260330T070000Z"), "{ics}");
         assert!(ics.contains("DTSTART:20261026T080000Z"), "{ics}");
         assert_eq!(parsed[3].sequence, 1);
+    }
+
+    #[test]
+    fn a_carriage_return_in_a_place_cannot_start_a_property_of_its_own() {
+        let mut e = entry(8, Utc::now(), false);
+        e.location = Some("Kuortane\rATTENDEE:mailto:someone@example.org\r\nX: y".into());
+        let ics = render("Rinnalla", Method::Publish, &[e]);
+        assert!(!ics.contains("\rATTENDEE"), "{ics}");
+        assert!(!ics.lines().any(|l| l.starts_with("ATTENDEE") || l.starts_with("X:")), "{ics}");
+        let parsed = parse(&ics).unwrap();
+        assert_eq!(parsed.len(), 1);
     }
 
     #[test]

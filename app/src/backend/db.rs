@@ -115,3 +115,27 @@ mod migration_tests {
         }
     }
 }
+
+/// A transaction that will write. On SQLite it takes the write lock at `BEGIN IMMEDIATE`, so
+/// what it reads first is still true when it writes (a deferred transaction that read and then
+/// writes after another writer committed fails with "database is locked"); on PostgreSQL it is
+/// an ordinary transaction, and decisions are made by conditional updates or row locks inside it.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, DbErr> {
+    use sea_orm::TransactionTrait;
+    db.begin_with_options(sea_orm::TransactionOptions {
+        isolation_level: None,
+        access_mode: None,
+        sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+    })
+    .await
+}
+
+/// The outcome of a conditional update that decides something once (`… WHERE used_at IS NULL`,
+/// `WHERE status = 'pending'`): it changed its one row, or someone else decided first and the
+/// caller answers `otherwise` (and its transaction rolls back).
+pub fn decided_once(
+    result: sea_orm::UpdateResult,
+    otherwise: crate::api::AppError,
+) -> Result<(), crate::api::AppError> {
+    if result.rows_affected == 1 { Ok(()) } else { Err(otherwise) }
+}

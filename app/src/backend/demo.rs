@@ -552,6 +552,7 @@ pub async fn seed_visits(db: &DatabaseConnection) -> Result<(), AppError> {
             reimbursement: Set((!legs.is_empty()).then(|| "allowance".to_owned())),
             ticket_cents: Set(None),
             created_by: Set(Some(guide)),
+            excess_reason: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
         }

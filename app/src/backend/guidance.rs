@@ -7,14 +7,14 @@ use sea_orm::{
     ActiveModelTrait,
     ActiveValue::{NotSet, Set},
     ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
 };
 
 use super::{
     ctx::Ctx,
+    db::{begin_write, decided_once},
     emails,
     entities::{client, guidance_period, referral, referral_event, transfer, user},
-    outbox, request,
+    outbox, request, visits,
 };
 use crate::{
     api::{
@@ -26,6 +26,7 @@ use crate::{
         ids::{ClientId, UserId},
         policy::{Action, Resource},
         referrals::{ReferralStatus, Step, next_status},
+        text,
         time::{HELSINKI, parse_date},
         validation::ValidationCode,
     },
@@ -201,21 +202,40 @@ pub async fn update_plan(
     Ok(())
 }
 
-/// Ends the period with a reason; the client has no named guide until a new referral.
+/// Closes an open period, decided inside the caller's transaction: of two endings (or an ending
+/// and a transfer) at the same moment, exactly one finds the period still open.
+pub async fn close_period(
+    db: &impl ConnectionTrait,
+    period_id: i64,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let closed = guidance_period::Entity::update_many()
+        .col_expr(guidance_period::Column::EndedAt, sea_orm::sea_query::Expr::value(now))
+        .col_expr(guidance_period::Column::EndingReason, sea_orm::sea_query::Expr::value(reason))
+        .filter(guidance_period::Column::Id.eq(period_id))
+        .filter(guidance_period::Column::EndedAt.is_null())
+        .exec(db)
+        .await
+        .map_err(AppError::internal)?;
+    decided_once(closed, AppError::Conflict)
+}
+
+/// Ends the period with a reason; the client has no named guide until a new referral, and the
+/// planned visits from now on are cancelled (the people who had them are told), all in one
+/// transaction: access ends everywhere at once.
 pub async fn end(ctx: &Ctx, id: ClientId, reason: &str) -> Result<(), AppError> {
     let (client, resource) = load_client(ctx, id).await?;
     ctx.authorize_client(Action::EndGuidance, client.id, &resource).await?;
-    let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(AppError::invalid("reason", ValidationCode::Required));
-    }
-    let period = open_period(&ctx.db, client.id).await?.ok_or(AppError::Conflict)?;
-    let txn = ctx.db.begin().await.map_err(AppError::internal)?;
-    let mut row = period.into_active_model();
-    row.ended_at = Set(Some(ctx.now));
-    row.ending_reason = Set(Some(reason.to_owned()));
-    row.update(&txn).await.map_err(AppError::internal)?;
+    let reason =
+        text::required_text(reason, text::REASON).map_err(|code| AppError::invalid("reason", code))?;
+    let state = request::state()?;
+    let txn = begin_write(&ctx.db).await.map_err(AppError::internal)?;
+    let period = open_period(&txn, client.id).await?.ok_or(AppError::Conflict)?;
+    close_period(&txn, period.id, &reason, ctx.now).await?;
     set_guide(&txn, client.id, None, ctx.now).await?;
+    visits::cancel_after_ending(&txn, &client, Some(ctx.actor_id()), &state.settings.public_origin, ctx.now)
+        .await?;
     if let Some(referral) = current_referral(&txn, client.id).await?
         && let Some(status) = ReferralStatus::parse(&referral.status).and_then(|s| next_status(s, Step::End))
     {
@@ -230,24 +250,26 @@ pub async fn end(ctx: &Ctx, id: ClientId, reason: &str) -> Result<(), AppError> 
             event: Set(status.as_str().to_owned()),
             at: Set(ctx.now),
             actor_id: Set(Some(ctx.actor_id())),
-            note: Set(Some(reason.to_owned())),
+            note: Set(Some(reason.clone())),
         }
         .insert(&txn)
         .await
         .map_err(AppError::internal)?;
     }
-    txn.commit().await.map_err(AppError::internal)
+    txn.commit().await.map_err(AppError::internal)?;
+    state.outbox.wakeup.notify_one();
+    Ok(())
 }
 
 pub async fn request_transfer(ctx: &Ctx, id: ClientId, reason: &str) -> Result<(), AppError> {
     let (client, resource) = load_client(ctx, id).await?;
     ctx.authorize_client(Action::RequestTransfer, client.id, &resource).await?;
-    let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(AppError::invalid("reason", ValidationCode::Required));
-    }
-    let period = open_period(&ctx.db, client.id).await?.ok_or(AppError::Conflict)?;
-    if pending_transfer(&ctx.db, client.id).await?.is_some() {
+    let reason =
+        text::required_text(reason, text::REASON).map_err(|code| AppError::invalid("reason", code))?;
+    // Checked and written under the write lock (SQLite) so two requests cannot both pass.
+    let txn = begin_write(&ctx.db).await.map_err(AppError::internal)?;
+    let period = open_period(&txn, client.id).await?.ok_or(AppError::Conflict)?;
+    if pending_transfer(&txn, client.id).await?.is_some() {
         return Err(AppError::Conflict);
     }
     transfer::ActiveModel {
@@ -255,7 +277,7 @@ pub async fn request_transfer(ctx: &Ctx, id: ClientId, reason: &str) -> Result<(
         client_id: Set(client.id),
         from_guide: Set(period.guide_id),
         to_guide: Set(None),
-        reason: Set(reason.to_owned()),
+        reason: Set(reason),
         requested_by: Set(Some(ctx.actor_id())),
         requested_at: Set(ctx.now),
         status: Set(PENDING.to_owned()),
@@ -263,10 +285,10 @@ pub async fn request_transfer(ctx: &Ctx, id: ClientId, reason: &str) -> Result<(
         decided_at: Set(None),
         earlier_transfers: Set(0),
     }
-    .insert(&ctx.db)
+    .insert(&txn)
     .await
     .map_err(AppError::internal)?;
-    Ok(())
+    txn.commit().await.map_err(AppError::internal)
 }
 
 pub async fn pending_transfers(ctx: &Ctx) -> Result<Vec<TransferView>, AppError> {
@@ -286,8 +308,10 @@ pub async fn pending_transfers(ctx: &Ctx) -> Result<Vec<TransferView>, AppError>
 }
 
 /// Approves (to `to_guide`) or rejects a transfer. Approval ends the old period and starts a new
-/// one: the old guide's access ends with it (access follows the named guide). The social worker
-/// and the new guide are told by e-mail; the new guide introduces themselves to the client.
+/// one, and hands the client's planned visits to the new guide: the old guide's access ends with
+/// it (access follows the named guide). The social worker and both guides are told by e-mail;
+/// the new guide introduces themselves to the client. The decision is made inside the
+/// transaction that writes it: of two decisions at once, one wins and the other is a conflict.
 pub async fn decide_transfer(
     ctx: &Ctx,
     id: i64,
@@ -295,22 +319,30 @@ pub async fn decide_transfer(
     to_guide: Option<UserId>,
 ) -> Result<ClientId, AppError> {
     ctx.authorize(Action::DecideTransfer, &Resource::Nothing, super::audit::entity::CLIENT, None).await?;
+    let state = request::state()?;
+    let origin = state.settings.public_origin.clone();
+    let txn = begin_write(&ctx.db).await.map_err(AppError::internal)?;
     let row = transfer::Entity::find_by_id(id)
-        .one(&ctx.db)
+        .one(&txn)
         .await
         .map_err(AppError::internal)?
         .ok_or(AppError::NotFound)?;
-    if row.status != PENDING {
-        return Err(AppError::Conflict);
-    }
     let client_id = row.client_id;
-    let earlier = earlier_transfers(&ctx.db, client_id).await? as i32;
-    let txn = ctx.db.begin().await.map_err(AppError::internal)?;
-    let mut decision = row.clone().into_active_model();
-    decision.status = Set(if approve { APPROVED } else { REJECTED }.to_owned());
-    decision.decided_by = Set(Some(ctx.actor_id()));
-    decision.decided_at = Set(Some(ctx.now));
-    decision.earlier_transfers = Set(earlier);
+    let earlier = earlier_transfers(&txn, client_id).await? as i32;
+    let decided = transfer::Entity::update_many()
+        .col_expr(
+            transfer::Column::Status,
+            sea_orm::sea_query::Expr::value(if approve { APPROVED } else { REJECTED }),
+        )
+        .col_expr(transfer::Column::DecidedBy, sea_orm::sea_query::Expr::value(ctx.actor_id()))
+        .col_expr(transfer::Column::DecidedAt, sea_orm::sea_query::Expr::value(ctx.now))
+        .col_expr(transfer::Column::EarlierTransfers, sea_orm::sea_query::Expr::value(earlier))
+        .filter(transfer::Column::Id.eq(id))
+        .filter(transfer::Column::Status.eq(PENDING))
+        .exec(&txn)
+        .await
+        .map_err(AppError::internal)?;
+    decided_once(decided, AppError::Conflict)?;
     if approve {
         let to = to_guide.ok_or_else(|| AppError::invalid("to_guide", ValidationCode::Required))?;
         if to.0 == row.from_guide {
@@ -329,14 +361,17 @@ pub async fn decide_transfer(
         {
             return Err(AppError::invalid("to_guide", ValidationCode::UnknownChoice));
         }
-        decision.to_guide = Set(Some(to.0));
+        transfer::Entity::update_many()
+            .col_expr(transfer::Column::ToGuide, sea_orm::sea_query::Expr::value(to.0))
+            .filter(transfer::Column::Id.eq(id))
+            .exec(&txn)
+            .await
+            .map_err(AppError::internal)?;
         let period = open_period(&txn, client_id).await?.ok_or(AppError::Conflict)?;
         let referral_id = period.referral_id;
-        let mut old = period.into_active_model();
-        old.ended_at = Set(Some(ctx.now));
-        old.ending_reason = Set(Some("transfer".to_owned()));
-        old.update(&txn).await.map_err(AppError::internal)?;
+        close_period(&txn, period.id, "transfer", ctx.now).await?;
         start_period(&txn, client_id, to.0, referral_id, ctx.now).await?;
+        visits::hand_over(&txn, client_id, period.guide_id, to.0, &origin, ctx.now).await?;
         if let Some(referral) = current_referral(&txn, client_id).await? {
             let referral_id = referral.id;
             let referred_by = referral.referred_by;
@@ -355,7 +390,6 @@ pub async fn decide_transfer(
             .insert(&txn)
             .await
             .map_err(AppError::internal)?;
-            let origin = request::state()?.settings.public_origin.clone();
             for (recipient, key) in [(referred_by, "social_worker"), (Some(to.0), "guide")] {
                 if let Some(account) = name_of(&txn, recipient).await? {
                     let mail = emails::transfer_approved(
@@ -368,9 +402,8 @@ pub async fn decide_transfer(
             }
         }
     }
-    decision.update(&txn).await.map_err(AppError::internal)?;
     txn.commit().await.map_err(AppError::internal)?;
-    request::state()?.outbox.wakeup.notify_one();
+    state.outbox.wakeup.notify_one();
     ctx.audit_clients(Action::DecideTransfer, &[client_id]).await?;
     Ok(ClientId(client_id))
 }

@@ -127,7 +127,7 @@ pub async fn profile(ctx: &Ctx, id: UserId) -> Result<GuideProfileView, AppError
     })
 }
 
-pub const INTRODUCTION_MAX_CHARS: usize = 1500;
+pub const INTRODUCTION_MAX_CHARS: usize = crate::domain::text::INTRODUCTION;
 
 pub async fn save_profile(ctx: &Ctx, id: UserId, form: &GuideProfileForm) -> Result<(), AppError> {
     let (_, resource) = account_resource(ctx, id).await?;
@@ -161,9 +161,8 @@ pub async fn save_profile(ctx: &Ctx, id: UserId, form: &GuideProfileForm) -> Res
         )
     };
     let gender = errors.check("gender", parse_gender(&form.gender));
-    if form.introduction.chars().count() > INTRODUCTION_MAX_CHARS {
-        errors.add("introduction", ValidationCode::TooLong);
-    }
+    let introduction = errors
+        .check("introduction", crate::domain::text::multi_line(&form.introduction, INTRODUCTION_MAX_CHARS));
     let mut slots = Vec::new();
     for slot in form.slots.values() {
         if slot.weekday.trim().is_empty() && slot.start.trim().is_empty() && slot.end.trim().is_empty() {
@@ -174,7 +173,8 @@ pub async fn save_profile(ctx: &Ctx, id: UserId, form: &GuideProfileForm) -> Res
         }
     }
     slots.sort_by_key(|s| (s.weekday, s.start));
-    let (Some(max), Some(seats), Some(gender)) = (max, seats, gender) else {
+    let (Some(max), Some(seats), Some(gender), Some(introduction)) = (max, seats, gender, introduction)
+    else {
         return Err(AppError::Validation(errors.into_vec()));
     };
     if !errors.is_empty() {
@@ -189,7 +189,7 @@ pub async fn save_profile(ctx: &Ctx, id: UserId, form: &GuideProfileForm) -> Res
         seats: Set(if has_car { i32::from(seats) } else { 0 }),
         max_caseload: Set(i32::from(max)),
         gender: Set(gender.map(|g| gender_name(g).to_owned())),
-        introduction: Set(form.introduction.trim().to_owned()),
+        introduction: Set(introduction),
         availability: Set(serde_json::to_string(&slots).map_err(AppError::internal)?),
         updated_at: Set(ctx.now),
     };

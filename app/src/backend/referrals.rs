@@ -14,6 +14,7 @@ use sea_orm::{
 
 use super::{
     ctx::Ctx,
+    db::{begin_write, decided_once},
     emails,
     entities::{
         client, consent, guidance_period, guide_exclusion, guide_profile, proposal, referral, referral_event,
@@ -37,9 +38,10 @@ use crate::{
         languages::{Languages, SPOKEN},
         matching::{self, Contribution, Gender, GuideFacts, ReferralFacts},
         places,
-        policy::{Action, Resource},
+        policy::{Action, Resource, can},
         referrals::{self as rules, ContactChannel, ReferralStatus, Step},
         roles::Role,
+        text,
         time::parse_date,
         validation::{FormErrors, ValidationCode},
     },
@@ -115,6 +117,11 @@ fn step(from: &str, step: Step) -> Result<ReferralStatus, AppError> {
     ReferralStatus::parse(from).and_then(|status| rules::next_status(status, step)).ok_or(AppError::Conflict)
 }
 
+/// The value, or the refusal of `field`.
+fn errors_of<T>(field: &str, result: Result<T, ValidationCode>) -> Result<T, AppError> {
+    result.map_err(|code| AppError::invalid(field, code))
+}
+
 /// Submits a referral: the client (minimal data), their consent, the referral, its first event
 /// and an e-mail to each coordinator, in one transaction.
 pub async fn submit(ctx: &Ctx, form: &ReferralForm) -> Result<i64, AppError> {
@@ -158,15 +165,18 @@ pub async fn submit(ctx: &Ctx, form: &ReferralForm) -> Result<i64, AppError> {
             parse_date(&form.consent_valid_until).map(Some).ok_or(ValidationCode::InvalidDate),
         )
     };
-    for (field, text, max) in
-        [("client_words", &form.client_words, 2000), ("guide_wishes", &form.guide_wishes, 1000)]
-    {
-        if text.chars().count() > max {
-            errors.add(field, ValidationCode::TooLong);
-        }
-    }
+    let client_words = errors.check("client_words", text::multi_line(&form.client_words, text::CLIENT_WORDS));
+    let guide_wishes = errors.check("guide_wishes", text::multi_line(&form.guide_wishes, text::GUIDE_WISHES));
+    let pickup_address = errors.check("pickup_address", text::one_line(&form.pickup_address, text::LINE));
+    let shared_with =
+        errors.check("consent_shared_with", text::multi_line(&form.consent_shared_with, text::REASON));
     let (Some(name), Some(place), Some(phone), Some(channel), Some(gender), Some(valid_until)) =
         (name, place, phone, channel, gender, valid_until)
+    else {
+        return Err(AppError::Validation(errors.into_vec()));
+    };
+    let (Some(client_words), Some(guide_wishes), Some(pickup_address), Some(shared_with)) =
+        (client_words, guide_wishes, pickup_address, shared_with)
     else {
         return Err(AppError::Validation(errors.into_vec()));
     };
@@ -185,11 +195,11 @@ pub async fn submit(ctx: &Ctx, form: &ReferralForm) -> Result<i64, AppError> {
         created_at: Set(now),
         updated_at: Set(now),
         phone: Set(phone.map(|p| p.as_str().to_owned())),
-        pickup_address: Set(Some(form.pickup_address.trim().to_owned()).filter(|a| !a.is_empty())),
+        pickup_address: Set(Some(pickup_address).filter(|a| !a.is_empty())),
         contact_channel: Set(channel.as_str().to_owned()),
         languages: Set(languages.to_stored()),
         preferred_gender: Set(gender.map(|g| gender_name(g).to_owned())),
-        guide_wishes: Set(Some(form.guide_wishes.trim().to_owned()).filter(|w| !w.is_empty())),
+        guide_wishes: Set(Some(guide_wishes).filter(|w| !w.is_empty())),
         needs_rides: Set(!form.needs_rides.is_empty()),
     }
     .insert(&txn)
@@ -199,7 +209,7 @@ pub async fn submit(ctx: &Ctx, form: &ReferralForm) -> Result<i64, AppError> {
         id: NotSet,
         client_id: Set(client.id),
         purpose: Set("experience_guidance".to_owned()),
-        shared_with: Set(form.consent_shared_with.trim().to_owned()),
+        shared_with: Set(shared_with),
         given_at: Set(now),
         valid_until: Set(valid_until),
         withdrawn_at: Set(None),
@@ -213,7 +223,7 @@ pub async fn submit(ctx: &Ctx, form: &ReferralForm) -> Result<i64, AppError> {
         client_id: Set(client.id),
         referred_by: Set(Some(ctx.actor_id())),
         needs: Set(needs.join(",")),
-        client_words: Set(form.client_words.trim().to_owned()),
+        client_words: Set(client_words),
         urgent: Set(!form.urgent.is_empty()),
         status: Set(ReferralStatus::Submitted.as_str().to_owned()),
         submitted_at: Set(now),
@@ -297,6 +307,14 @@ async fn guides_with_access(
     Ok(guides)
 }
 
+/// The guide of the referral's open period (accepted, not only asked).
+fn named_guide(row: &referral::Model) -> Option<UserId> {
+    let in_guidance = ReferralStatus::parse(&row.status).is_some_and(|s| {
+        matches!(s, ReferralStatus::Accepted | ReferralStatus::FirstMeetingHeld | ReferralStatus::Active)
+    });
+    row.guide_id.filter(|_| in_guidance).map(UserId)
+}
+
 async fn load(ctx: &Ctx, id: i64) -> Result<(referral::Model, client::Model, Resource), AppError> {
     let row = referral::Entity::find_by_id(id)
         .one(&ctx.db)
@@ -311,6 +329,7 @@ async fn load(ctx: &Ctx, id: i64) -> Result<(referral::Model, client::Model, Res
     let resource = Resource::Referral {
         referred_by: row.referred_by.map(UserId),
         guides: guides_with_access(&ctx.db, &row).await?,
+        named_guide: named_guide(&row),
     };
     Ok((row, client, resource))
 }
@@ -402,9 +421,13 @@ pub async fn consents_of(db: &impl ConnectionTrait, client_id: i64) -> Result<Ve
         .collect())
 }
 
+/// One referral. A guide who is only being asked sees what they need to decide (first name,
+/// place, languages, needs in the client's words, wishes, rides), not the consents, other
+/// guides' answers or the notes of the referral's history: least privilege.
 pub async fn detail(ctx: &Ctx, id: i64) -> Result<ReferralDetail, AppError> {
     let (row, client, resource) = load(ctx, id).await?;
     ctx.authorize_client(Action::ViewReferral, client.id, &resource).await?;
+    let in_full = can(&ctx.actor, Action::ViewReferralInFull, &resource).is_allowed();
     let events = referral_event::Entity::find()
         .filter(referral_event::Column::ReferralId.eq(id))
         .order_by_asc(referral_event::Column::At)
@@ -412,13 +435,16 @@ pub async fn detail(ctx: &Ctx, id: i64) -> Result<ReferralDetail, AppError> {
         .all(&ctx.db)
         .await
         .map_err(AppError::internal)?;
-    let proposals = proposal::Entity::find()
+    let mut proposals = proposal::Entity::find()
         .filter(proposal::Column::ReferralId.eq(id))
         .order_by_desc(proposal::Column::ProposedAt)
         .order_by_desc(proposal::Column::Id)
         .all(&ctx.db)
         .await
         .map_err(AppError::internal)?;
+    if !in_full {
+        proposals.retain(|p| p.guide_id == ctx.actor_id());
+    }
     let names = names(
         &ctx.db,
         events
@@ -429,12 +455,16 @@ pub async fn detail(ctx: &Ctx, id: i64) -> Result<ReferralDetail, AppError> {
             .collect(),
     )
     .await?;
-    let can_propose = crate::domain::policy::can(&ctx.actor, Action::ProposeGuide, &resource).is_allowed();
+    let can_propose = can(&ctx.actor, Action::ProposeGuide, &resource).is_allowed();
+    let mut summary = summary(&row, &client, &names, ctx.now);
+    if !in_full {
+        summary.client_name = first_name(&client.display_name);
+    }
     Ok(ReferralDetail {
-        summary: summary(&row, &client, &names, ctx.now),
+        summary,
         client_words: row.client_words.clone(),
         languages: Languages::from_stored(&client.languages).iter().map(str::to_owned).collect(),
-        contact_channel: client.contact_channel.clone(),
+        contact_channel: if in_full { client.contact_channel.clone() } else { String::new() },
         guide_wishes: client.guide_wishes.clone(),
         preferred_gender: client.preferred_gender.clone(),
         needs_rides: client.needs_rides,
@@ -446,14 +476,21 @@ pub async fn detail(ctx: &Ctx, id: i64) -> Result<ReferralDetail, AppError> {
                 event: e.event,
                 at: e.at.to_rfc3339(),
                 actor_name: e.actor_id.and_then(|a| names.get(&a).cloned()),
-                note: e.note,
+                // Notes carry other guides' reasons and earlier endings: only in full.
+                note: e.note.filter(|_| in_full),
             })
             .collect(),
         proposals: proposals.into_iter().map(|p| proposal_view(p, &names)).collect(),
-        consents: consents_of(&ctx.db, client.id).await?,
+        consents: if in_full { consents_of(&ctx.db, client.id).await? } else { Vec::new() },
         topics: topics(&ctx.db).await?,
         can_propose,
+        in_full,
     })
+}
+
+/// "Liisa" of "Liisa Mäkelä": enough to talk about someone one has not yet met.
+fn first_name(name: &str) -> String {
+    name.split_whitespace().next().unwrap_or_default().to_owned()
 }
 
 /// Matching's view of the world: bit numbers for topics and languages, every guide's facts.
@@ -624,6 +661,28 @@ pub async fn ranking(ctx: &Ctx, id: i64) -> Result<RankingView, AppError> {
     })
 }
 
+/// Moves a referral from the status it was read in to `status`, naming `guide`: decided in the
+/// caller's transaction by a conditional update, so of two steps taken at once from the same
+/// status exactly one goes through and the other is a conflict.
+async fn move_on(
+    txn: &impl ConnectionTrait,
+    row: &referral::Model,
+    status: ReferralStatus,
+    guide: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let moved = referral::Entity::update_many()
+        .col_expr(referral::Column::Status, sea_orm::sea_query::Expr::value(status.as_str()))
+        .col_expr(referral::Column::GuideId, sea_orm::sea_query::Expr::value(guide))
+        .col_expr(referral::Column::UpdatedAt, sea_orm::sea_query::Expr::value(now))
+        .filter(referral::Column::Id.eq(row.id))
+        .filter(referral::Column::Status.eq(row.status.as_str()))
+        .exec(txn)
+        .await
+        .map_err(AppError::internal)?;
+    decided_once(moved, AppError::Conflict)
+}
+
 /// Records a proposal to `guide`, moves the referral on, tells the guide by e-mail. The guide
 /// must be eligible (the same hard constraints as the ranking).
 async fn make_proposal(
@@ -653,11 +712,7 @@ async fn make_proposal(
     .await
     .map_err(AppError::internal)?;
     let referral_id = row.id;
-    let mut row = row.into_active_model();
-    row.status = Set(status.as_str().to_owned());
-    row.guide_id = Set(Some(guide.id));
-    row.updated_at = Set(ctx.now);
-    row.update(txn).await.map_err(AppError::internal)?;
+    move_on(txn, &row, status, Some(guide.id), ctx.now).await?;
     event(txn, referral_id, status.as_str(), ctx.now, Some(ctx.actor_id()), None).await?;
     if let Some(account) = user::Entity::find_by_id(guide.id).one(txn).await.map_err(AppError::internal)? {
         let link = format!("{}/proposals", request::state()?.settings.public_origin);
@@ -681,7 +736,7 @@ pub async fn propose(ctx: &Ctx, id: i64, guide: UserId, chosen_by: &str) -> Resu
         return Err(AppError::Conflict);
     }
     let contributions = matching::contributions(&facts, candidate, places::distances());
-    let txn = ctx.db.begin().await.map_err(AppError::internal)?;
+    let txn = begin_write(&ctx.db).await.map_err(AppError::internal)?;
     make_proposal(ctx, &txn, row, candidate, contributions, chosen_by).await?;
     txn.commit().await.map_err(AppError::internal)?;
     request::state()?.outbox.wakeup.notify_one();
@@ -689,10 +744,19 @@ pub async fn propose(ctx: &Ctx, id: i64, guide: UserId, chosen_by: &str) -> Resu
 }
 
 pub async fn introductions(ctx: &Ctx, id: i64, guides: &[UserId]) -> Result<Vec<IntroductionView>, AppError> {
-    let (_, client, resource) = load(ctx, id).await?;
+    let (row, client, resource) = load(ctx, id).await?;
     ctx.authorize_client(Action::ProposeGuide, client.id, &resource).await?;
     ctx.authorize(Action::ViewGuideIntroductions, &Resource::Nothing, super::audit::entity::ACCOUNT, None)
         .await?;
+    // Only guides who could be proposed for this referral: the introductions are for choosing
+    // among them, not a way to look up anyone's name.
+    let world = world(&ctx.db).await?;
+    let facts = referral_facts(&ctx.db, &world, &row, &client, ctx.now).await?;
+    let eligible = |id: UserId| world.guides.iter().any(|g| g.id == id.0 && matching::is_eligible(&facts, g));
+    if let Some(other) = guides.iter().find(|g| !eligible(**g)) {
+        tracing::info!(guide = other.0, "introduction asked of a guide who cannot be proposed");
+        return Err(AppError::invalid("guides", ValidationCode::UnknownChoice));
+    }
     let mut out = Vec::new();
     // At most three at a time: more is too much to choose from.
     for guide in guides.iter().take(3) {
@@ -832,6 +896,7 @@ pub async fn proposals_for_me(ctx: &Ctx) -> Result<Vec<ProposalForGuide>, AppErr
             &Resource::Referral {
                 referred_by: row.referred_by.map(UserId),
                 guides: vec![UserId(p.guide_id)],
+                named_guide: named_guide(&row),
             },
             super::audit::entity::CLIENT,
             Some(client.id.to_string()),
@@ -841,7 +906,7 @@ pub async fn proposals_for_me(ctx: &Ctx) -> Result<Vec<ProposalForGuide>, AppErr
         out.push(ProposalForGuide {
             id: p.id,
             referral_id: row.id,
-            client_name: client.display_name,
+            client_name: first_name(&client.display_name),
             place: client.municipality,
             needs: codes(&row.needs),
             client_words: row.client_words,
@@ -879,26 +944,35 @@ pub async fn respond(ctx: &Ctx, id: i64, accept: bool, reason: &str) -> Result<O
     if p.response != PENDING {
         return Err(AppError::Conflict);
     }
-    let reason = reason.trim();
+    let reason = errors_of("reason", text::multi_line(reason, text::REASON))?;
     if !accept && reason.is_empty() {
         return Err(AppError::invalid("reason", ValidationCode::Required));
     }
-    let txn = ctx.db.begin().await.map_err(AppError::internal)?;
+    let reason = reason.as_str();
+    let txn = begin_write(&ctx.db).await.map_err(AppError::internal)?;
     let status = step(&row.status, if accept { Step::GuideAccepted } else { Step::GuideDeclined })?;
     let guide = p.guide_id;
     let referral_id = row.id;
     let client_id = row.client_id;
     let referred_by = row.referred_by;
-    let mut answer = p.into_active_model();
-    answer.response = Set(if accept { ACCEPTED } else { DECLINED }.to_owned());
-    answer.reason = Set(Some(reason.to_owned()).filter(|r| !r.is_empty()));
-    answer.responded_at = Set(Some(ctx.now));
-    answer.update(&txn).await.map_err(AppError::internal)?;
-    let mut referral_row = row.into_active_model();
-    referral_row.status = Set(status.as_str().to_owned());
-    referral_row.guide_id = Set(accept.then_some(guide));
-    referral_row.updated_at = Set(ctx.now);
-    referral_row.update(&txn).await.map_err(AppError::internal)?;
+    // Answered once: the answer is written only if the proposal is still waiting.
+    let answered = proposal::Entity::update_many()
+        .col_expr(
+            proposal::Column::Response,
+            sea_orm::sea_query::Expr::value(if accept { ACCEPTED } else { DECLINED }),
+        )
+        .col_expr(
+            proposal::Column::Reason,
+            sea_orm::sea_query::Expr::value(Some(reason.to_owned()).filter(|r| !r.is_empty())),
+        )
+        .col_expr(proposal::Column::RespondedAt, sea_orm::sea_query::Expr::value(ctx.now))
+        .filter(proposal::Column::Id.eq(p.id))
+        .filter(proposal::Column::Response.eq(PENDING))
+        .exec(&txn)
+        .await
+        .map_err(AppError::internal)?;
+    decided_once(answered, AppError::Conflict)?;
+    move_on(&txn, &row, status, accept.then_some(guide), ctx.now).await?;
     event(
         &txn,
         referral_id,
@@ -940,12 +1014,18 @@ pub async fn record_first_contact(ctx: &Ctx, id: i64, channel: &str) -> Result<C
     if row.first_contact_at.is_some() || client.guide_id.is_none() {
         return Err(AppError::Conflict);
     }
-    let txn = ctx.db.begin().await.map_err(AppError::internal)?;
-    let mut update = row.into_active_model();
-    update.first_contact_at = Set(Some(ctx.now));
-    update.first_contact_channel = Set(Some(channel.as_str().to_owned()));
-    update.updated_at = Set(ctx.now);
-    update.update(&txn).await.map_err(AppError::internal)?;
+    let txn = begin_write(&ctx.db).await.map_err(AppError::internal)?;
+    // The first contact is recorded once, whoever of two taps gets there first.
+    let recorded = referral::Entity::update_many()
+        .col_expr(referral::Column::FirstContactAt, sea_orm::sea_query::Expr::value(ctx.now))
+        .col_expr(referral::Column::FirstContactChannel, sea_orm::sea_query::Expr::value(channel.as_str()))
+        .col_expr(referral::Column::UpdatedAt, sea_orm::sea_query::Expr::value(ctx.now))
+        .filter(referral::Column::Id.eq(row.id))
+        .filter(referral::Column::FirstContactAt.is_null())
+        .exec(&txn)
+        .await
+        .map_err(AppError::internal)?;
+    decided_once(recorded, AppError::Conflict)?;
     event(&txn, id, "first_contact", ctx.now, Some(ctx.actor_id()), Some(channel.as_str().to_owned()))
         .await?;
     txn.commit().await.map_err(AppError::internal)?;
@@ -967,35 +1047,59 @@ pub async fn withdraw_consent(ctx: &Ctx, id: i64) -> Result<ClientId, AppError> 
     if row.withdrawn_at.is_some() {
         return Err(AppError::Conflict);
     }
-    let txn = ctx.db.begin().await.map_err(AppError::internal)?;
-    let mut update = row.into_active_model();
-    update.withdrawn_at = Set(Some(ctx.now));
-    update.update(&txn).await.map_err(AppError::internal)?;
-    let today = super::guidance::local_date(ctx.now);
-    let still_valid = consent::Entity::find()
-        .filter(consent::Column::ClientId.eq(client.id))
+    let txn = begin_write(&ctx.db).await.map_err(AppError::internal)?;
+    let withdrawn = consent::Entity::update_many()
+        .col_expr(consent::Column::WithdrawnAt, sea_orm::sea_query::Expr::value(ctx.now))
+        .filter(consent::Column::Id.eq(row.id))
         .filter(consent::Column::WithdrawnAt.is_null())
-        .all(&txn)
+        .exec(&txn)
         .await
-        .map_err(AppError::internal)?
-        .into_iter()
-        .any(|c| c.valid_until.is_none_or(|until| until >= today));
-    if !still_valid {
-        stop_sharing(ctx, &txn, client.id).await?;
+        .map_err(AppError::internal)?;
+    decided_once(withdrawn, AppError::Conflict)?;
+    if !has_valid_consent(&txn, client.id, super::guidance::local_date(ctx.now)).await? {
+        let origin = request::state()?.settings.public_origin.clone();
+        stop_sharing(&txn, &client, Some(ctx.actor_id()), CONSENT_WITHDRAWN, &origin, ctx.now).await?;
     }
     txn.commit().await.map_err(AppError::internal)?;
+    request::state()?.outbox.wakeup.notify_one();
     Ok(ClientId(client.id))
 }
 
-const CONSENT_WITHDRAWN: &str = "consent_withdrawn";
+/// The client has a consent not withdrawn and not run out on `today`.
+async fn has_valid_consent(
+    db: &impl ConnectionTrait,
+    client_id: i64,
+    today: chrono::NaiveDate,
+) -> Result<bool, AppError> {
+    Ok(consent::Entity::find()
+        .filter(consent::Column::ClientId.eq(client_id))
+        .filter(consent::Column::WithdrawnAt.is_null())
+        .all(db)
+        .await
+        .map_err(AppError::internal)?
+        .into_iter()
+        .any(|c| c.valid_until.is_none_or(|until| until >= today)))
+}
 
-async fn stop_sharing(ctx: &Ctx, txn: &impl ConnectionTrait, client_id: i64) -> Result<(), AppError> {
+const CONSENT_WITHDRAWN: &str = "consent_withdrawn";
+const CONSENT_EXPIRED: &str = "consent_expired";
+
+/// No valid consent is left: the period ends, the planned visits are cancelled (the guide and
+/// the social worker are told), unanswered proposals are cancelled and the referral closes.
+/// `actor` is who withdrew it (`None`: it ran out). `why` is the note on the timeline.
+async fn stop_sharing(
+    txn: &impl ConnectionTrait,
+    client: &client::Model,
+    actor: Option<i64>,
+    why: &str,
+    origin: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let client_id = client.id;
     if let Some(period) = super::guidance::open_period(txn, client_id).await? {
-        let mut period = period.into_active_model();
-        period.ended_at = Set(Some(ctx.now));
-        period.ending_reason = Set(Some(CONSENT_WITHDRAWN.to_owned()));
-        period.update(txn).await.map_err(AppError::internal)?;
+        super::guidance::close_period(txn, period.id, why, now).await?;
     }
+    super::visits::cancel_after_ending(txn, client, actor, origin, now).await?;
     let mut row = client::Entity::find_by_id(client_id)
         .one(txn)
         .await
@@ -1003,7 +1107,7 @@ async fn stop_sharing(ctx: &Ctx, txn: &impl ConnectionTrait, client_id: i64) -> 
         .ok_or(AppError::NotFound)?
         .into_active_model();
     row.guide_id = Set(None);
-    row.updated_at = Set(ctx.now);
+    row.updated_at = Set(now);
     row.update(txn).await.map_err(AppError::internal)?;
     let Some(referral) = super::guidance::current_referral(txn, client_id).await? else { return Ok(()) };
     for p in proposal::Entity::find()
@@ -1015,7 +1119,7 @@ async fn stop_sharing(ctx: &Ctx, txn: &impl ConnectionTrait, client_id: i64) -> 
     {
         let mut p = p.into_active_model();
         p.response = Set(CANCELLED.to_owned());
-        p.responded_at = Set(Some(ctx.now));
+        p.responded_at = Set(Some(now));
         p.update(txn).await.map_err(AppError::internal)?;
     }
     let status = ReferralStatus::parse(&referral.status)
@@ -1024,19 +1128,48 @@ async fn stop_sharing(ctx: &Ctx, txn: &impl ConnectionTrait, client_id: i64) -> 
         let referral_id = referral.id;
         let mut update = referral.into_active_model();
         update.status = Set(status.as_str().to_owned());
-        update.updated_at = Set(ctx.now);
+        update.updated_at = Set(now);
         update.update(txn).await.map_err(AppError::internal)?;
-        event(
-            txn,
-            referral_id,
-            status.as_str(),
-            ctx.now,
-            Some(ctx.actor_id()),
-            Some(CONSENT_WITHDRAWN.to_owned()),
-        )
-        .await?;
+        event(txn, referral_id, status.as_str(), now, actor, Some(why.to_owned())).await?;
     }
     Ok(())
+}
+
+/// Consents that ran out: a consent with an end date stops sharing on the day after it, as a
+/// withdrawal does (the guide's access ends, planned visits are cancelled and their people
+/// told). Run by the housekeeping worker; returns how many clients stopped being shared.
+pub async fn expire_consents(
+    db: &DatabaseConnection,
+    origin: &str,
+    now: DateTime<Utc>,
+) -> Result<usize, AppError> {
+    let today = super::guidance::local_date(now);
+    let lapsed: Vec<i64> = consent::Entity::find()
+        .filter(consent::Column::WithdrawnAt.is_null())
+        .filter(consent::Column::ValidUntil.lt(today))
+        .all(db)
+        .await
+        .map_err(AppError::internal)?
+        .into_iter()
+        .map(|c| c.client_id)
+        .collect();
+    let shared = client::Entity::find()
+        .filter(client::Column::Id.is_in(lapsed))
+        .filter(client::Column::GuideId.is_not_null())
+        .all(db)
+        .await
+        .map_err(AppError::internal)?;
+    let mut stopped = 0;
+    for client in shared {
+        let txn = begin_write(db).await.map_err(AppError::internal)?;
+        if has_valid_consent(&txn, client.id, today).await? {
+            continue;
+        }
+        stop_sharing(&txn, &client, None, CONSENT_EXPIRED, origin, now).await?;
+        txn.commit().await.map_err(AppError::internal)?;
+        stopped += 1;
+    }
+    Ok(stopped)
 }
 
 /// First-contact escalations: for each referral still without first contact, the e-mails to

@@ -6,7 +6,7 @@ use rand::RngCore;
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::{NotSet, Set},
-    ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
 };
 use sha2::{Digest, Sha256};
 
@@ -83,16 +83,23 @@ pub async fn find_live(
         .map_err(AppError::internal)
 }
 
-/// Marks the token used, so its link never works again.
+/// Uses the token up, so its link never works again. A conditional update that succeeds once:
+/// of two requests racing with the same link, exactly one finds it unused (the other gets
+/// `NotFound`, as for any dead link).
 pub async fn use_up(
     db: &impl ConnectionTrait,
     token: account_token::Model,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let mut token = token.into_active_model();
-    token.used_at = Set(Some(now));
-    token.update(db).await.map_err(AppError::internal)?;
-    Ok(())
+    let used = account_token::Entity::update_many()
+        .col_expr(account_token::Column::UsedAt, sea_orm::sea_query::Expr::value(now))
+        .filter(account_token::Column::Id.eq(token.id))
+        .filter(account_token::Column::UsedAt.is_null())
+        .filter(account_token::Column::ExpiresAt.gt(now))
+        .exec(db)
+        .await
+        .map_err(AppError::internal)?;
+    super::db::decided_once(used, AppError::NotFound)
 }
 
 /// Ends any earlier live tokens of the same purpose (a new invitation replaces the old one).

@@ -15,8 +15,7 @@ use sea_orm::{
     ActiveModelTrait,
     ActiveValue::{NotSet, Set},
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, SqliteTransactionMode, TransactionOptions,
-    TransactionTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
     sea_query::LockType,
 };
 
@@ -24,7 +23,7 @@ use super::{
     calendar::{self, Entry, Method},
     ctx::Ctx,
     emails::{self, VisitFacts},
-    entities::{calendar_feed, client, guide_profile, ride_leg, user, user_role, visit},
+    entities::{calendar_feed, client, guide_profile, outbox_message, ride_leg, user, user_role, visit},
     guidance::load_client,
     outbox, tokens,
 };
@@ -40,9 +39,10 @@ use crate::{
         availability::WeeklySlot,
         ids::{ClientId, UserId},
         places,
-        policy::{Action, Resource, can},
+        policy::{Action, Actor, Resource, can},
         roles::Role,
         scheduling::{self, Booking, Clash, Location, Recurrence, Slot},
+        text,
         time::{HELSINKI, parse_date, start_of_day},
         validation::{FormErrors, ValidationCode},
         visits::{self as rules, Reimbursement, VisitKind, VisitStatus, WorkedVisit},
@@ -76,12 +76,16 @@ fn as_booking(row: &visit::Model) -> Booking {
     }
 }
 
-fn resource(row: &visit::Model, referred_by: Option<i64>) -> Resource {
+/// What the policy judges access to a visit by: the visit's own guide, the client's named guide
+/// now (access follows the named guide, whoever was the guide at booking), the driver, the
+/// social worker taking part and the referrer.
+fn resource(row: &visit::Model, client: &client::Model) -> Resource {
     Resource::Visit {
         guide: UserId(row.guide_id),
+        client_guide: client.guide_id.map(UserId),
         driver: row.driver_id.map(UserId),
         social_worker: row.social_worker_id.map(UserId),
-        referred_by: referred_by.map(UserId),
+        referred_by: client.referred_by.map(UserId),
     }
 }
 
@@ -121,13 +125,7 @@ fn parse_times(
 }
 
 async fn begin(db: &DatabaseConnection) -> Result<DatabaseTransaction, AppError> {
-    db.begin_with_options(TransactionOptions {
-        isolation_level: None,
-        access_mode: None,
-        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-    })
-    .await
-    .map_err(AppError::internal)
+    super::db::begin_write(db).await.map_err(AppError::internal)
 }
 
 /// Locks the people a booking needs, users in id order and then the client, so concurrent
@@ -161,7 +159,7 @@ enum Person {
     Client(i64),
 }
 
-/// Planned visits around `from..to` holding the person's time.
+/// Visits around `from..to` holding the person's time (planned or recorded; not cancelled).
 async fn planned_around(
     db: &impl ConnectionTrait,
     person: Person,
@@ -176,7 +174,7 @@ async fn planned_around(
     };
     visit::Entity::find()
         .filter(who)
-        .filter(visit::Column::Status.eq(VisitStatus::Planned.as_str()))
+        .filter(visit::Column::Status.is_in(VisitStatus::holding_time()))
         .filter(visit::Column::StartsAt.lt(to + NEIGHBOURHOOD))
         .filter(visit::Column::EndsAt.gt(from - NEIGHBOURHOOD))
         .all(db)
@@ -291,6 +289,12 @@ async fn parse_ride(
     form: &VisitForm,
     guide: i64,
 ) -> Result<Option<Ride>, AppError> {
+    for (i, stop) in form.stops().iter().enumerate() {
+        errors.check(&format!("stop_{}", i + 1), text::one_line(stop, text::LINE));
+    }
+    if !errors.is_empty() {
+        return Ok(None);
+    }
     let mut typed = Vec::new();
     for (i, km) in form.leg_km().into_iter().enumerate() {
         typed.push(errors.check(&format!("km_{}", i + 1), rules::parse_km(km)).flatten());
@@ -375,6 +379,23 @@ fn entry(row: &visit::Model, summary: String, origin: &str) -> Entry {
     }
 }
 
+/// The people who take part in a visit and have it in their calendar: the guide, the driver,
+/// and the social worker of three-way and review meetings.
+fn participants(row: &visit::Model) -> Vec<i64> {
+    let mut people = vec![row.guide_id];
+    if VisitKind::parse(&row.kind).is_ok_and(VisitKind::with_social_worker)
+        && let Some(sw) = row.social_worker_id
+    {
+        people.push(sw);
+    }
+    if let Some(driver) = row.driver_id {
+        people.push(driver);
+    }
+    people.sort_unstable();
+    people.dedup();
+    people
+}
+
 /// Tells the people taking part (besides the one who made the change) about new, moved or
 /// cancelled visits, each with the calendar file. The client is never e-mailed.
 async fn notify(
@@ -386,18 +407,22 @@ async fn notify(
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let Some(first) = rows.first() else { return Ok(()) };
-    let mut recipients = vec![first.guide_id];
-    if VisitKind::parse(&first.kind).is_ok_and(VisitKind::with_social_worker)
-        && let Some(sw) = first.social_worker_id
-    {
-        recipients.push(sw);
-    }
-    if let Some(driver) = first.driver_id {
-        recipients.push(driver);
-    }
-    recipients.sort_unstable();
-    recipients.dedup();
-    for id in recipients.into_iter().filter(|id| *id != actor) {
+    let recipients: Vec<i64> = participants(first).into_iter().filter(|id| *id != actor).collect();
+    notify_people(db, rows, &recipients, change, origin, now).await
+}
+
+/// Sends `recipients` the e-mail of `change` for `rows` (one visit or one series), with the
+/// calendar file that adds, moves or removes them.
+async fn notify_people(
+    db: &impl ConnectionTrait,
+    rows: &[visit::Model],
+    recipients: &[i64],
+    change: Change,
+    origin: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let Some(first) = rows.first() else { return Ok(()) };
+    for &id in recipients {
         let Some(account) = user_by_id(db, Some(id)).await? else { continue };
         let locale = account.locale.parse().unwrap_or_default();
         let summary = format!("Rinnalla: {}", emails::kind_name(locale, &first.kind));
@@ -444,6 +469,26 @@ impl Change {
     }
 }
 
+/// Guides book from today on; a visit on a day already gone is entered by a coordinator, and
+/// that entry is written to the audit trail as its own action.
+async fn check_not_past(
+    ctx: &Ctx,
+    errors: &mut FormErrors,
+    date: NaiveDate,
+    client_id: i64,
+    client: &Resource,
+) -> Result<(), AppError> {
+    if date >= ctx.now.with_timezone(&HELSINKI).date_naive() {
+        return Ok(());
+    }
+    if can(&ctx.actor, Action::PlanPastVisit, client).is_allowed() {
+        ctx.authorize_client(Action::PlanPastVisit, client_id, client).await
+    } else {
+        errors.add("date", ValidationCode::InThePast);
+        Ok(())
+    }
+}
+
 /// Books a visit, or every occurrence of a series, for the client's named guide.
 pub async fn book(ctx: &Ctx, form: &VisitForm, origin: &str) -> Result<Booked, AppError> {
     let (client, resource) = load_client(ctx, ClientId(form.client_id)).await?;
@@ -455,16 +500,13 @@ pub async fn book(ctx: &Ctx, form: &VisitForm, origin: &str) -> Result<Booked, A
     let kind = errors.check("kind", VisitKind::parse(&form.kind));
     let times = parse_times(&mut errors, &form.date, &form.start, &form.end);
     let recurrence = errors.check("recurrence", parse_recurrence(&form.recurrence));
-    let place = form.place.trim();
+    let place = errors.check("place", text::one_line(&form.place, text::LINE)).unwrap_or_default();
     if kind.is_some_and(|k| !k.is_remote()) && place.is_empty() {
         errors.add("place", ValidationCode::Required);
     }
-    if place.chars().count() > 100 {
-        errors.add("place", ValidationCode::TooLong);
-    }
-    let address = form.address.trim();
-    if address.chars().count() > 200 {
-        errors.add("address", ValidationCode::TooLong);
+    let address = errors.check("address", text::one_line(&form.address, text::LINE)).unwrap_or_default();
+    if let Some((date, ..)) = times {
+        check_not_past(ctx, &mut errors, date, client.id, &resource).await?;
     }
     let social_worker = match kind {
         Some(k) if k.with_social_worker() => {
@@ -504,6 +546,7 @@ pub async fn book(ctx: &Ctx, form: &VisitForm, origin: &str) -> Result<Booked, A
         return Err(AppError::Validation(errors.into_vec()));
     }
 
+    let place = place.as_str();
     let where_ = location(kind.as_str(), place);
     let mut people = vec![Person::Staff(guide, ValidationCode::GuideBusy), Person::Client(client.id)];
     let mut lock = vec![guide];
@@ -542,6 +585,7 @@ pub async fn book(ctx: &Ctx, form: &VisitForm, origin: &str) -> Result<Booked, A
             reimbursement: Set(ride.as_ref().map(|r| r.reimbursement.as_str().to_owned())),
             ticket_cents: Set(ride.as_ref().and_then(|r| r.ticket_cents).map(|c| c as i32)),
             created_by: Set(Some(ctx.actor_id())),
+            excess_reason: Set(None),
             created_at: Set(ctx.now),
             updated_at: Set(ctx.now),
         }
@@ -597,7 +641,7 @@ async fn load(ctx: &Ctx, id: i64) -> Result<(visit::Model, client::Model, Resour
         .await
         .map_err(AppError::internal)?
         .ok_or(AppError::NotFound)?;
-    let resource = resource(&row, client.referred_by);
+    let resource = resource(&row, &client);
     Ok((row, client, resource))
 }
 
@@ -663,6 +707,7 @@ async fn view(
         outcome_note: row.outcome_note.clone(),
         minutes: row.minutes.map(|m| m.max(0) as u32),
         km_tenths: row.km_tenths.map(|k| k.max(0) as u32),
+        excess_reason: row.excess_reason.clone(),
         in_series: row.series_id.is_some(),
         started: row.starts_at <= ctx.now,
         map_url: map_url(&row),
@@ -695,7 +740,7 @@ pub async fn for_client(ctx: &Ctx, client_id: ClientId) -> Result<Vec<VisitView>
         .map_err(AppError::internal)?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
-        let resource = resource(&row, client.referred_by);
+        let resource = resource(&row, &client);
         if can(&ctx.actor, Action::ViewVisit, &resource).is_allowed() {
             out.push(view(ctx, row, &client, &resource).await?);
         }
@@ -742,20 +787,18 @@ pub async fn agenda(ctx: &Ctx, week: bool, offset: i32) -> Result<AgendaView, Ap
             }
         })
         .collect();
+    let clients = clients_of(&ctx.db, &rows).await?;
     for row in rows {
-        let Some(client) =
-            client::Entity::find_by_id(row.client_id).one(&ctx.db).await.map_err(AppError::internal)?
-        else {
-            continue;
-        };
-        let resource = resource(&row, client.referred_by);
+        let Some(client) = clients.get(&row.client_id) else { continue };
+        // A former guide's visits stay in the database for payroll, not in their agenda.
+        let resource = resource(&row, client);
         if !can(&ctx.actor, Action::ViewVisit, &resource).is_allowed() {
             continue;
         }
         let date = row.starts_at.with_timezone(&zone_of(&row)).date_naive();
         let index = (date - first).num_days();
         shown.push(client.id);
-        let item = view(ctx, row, &client, &resource).await?;
+        let item = view(ctx, row, client, &resource).await?;
         if let Some(day) = usize::try_from(index).ok().and_then(|i| by_day.get_mut(i)) {
             day.visits.push(item);
         }
@@ -766,15 +809,37 @@ pub async fn agenda(ctx: &Ctx, week: bool, offset: i32) -> Result<AgendaView, Ap
     Ok(AgendaView { days: by_day, today: today.to_string() })
 }
 
-/// The "done" form: done or no-show, with the note, the hours and the kilometres.
-pub async fn record_outcome(
-    ctx: &Ctx,
-    id: i64,
-    outcome: &str,
-    note: &str,
-    hours: &str,
-    km: &str,
-) -> Result<(), AppError> {
+/// What the "done" form sends, as typed.
+pub struct Recorded<'a> {
+    pub outcome: &'a str,
+    pub note: &'a str,
+    pub hours: &'a str,
+    pub km: &'a str,
+    pub excess_reason: &'a str,
+}
+
+/// What the visit and its travel explain (see [`rules::explained`]): its booked length, its
+/// ride's legs, and the road distance between the guide's home town and the place.
+async fn explained(db: &impl ConnectionTrait, row: &visit::Model) -> Result<rules::Explained, AppError> {
+    let booked = (row.ends_at - row.starts_at).num_minutes().clamp(0, i64::from(u32::MAX)) as u32;
+    let ride: u32 = ride_leg::Entity::find()
+        .filter(ride_leg::Column::VisitId.eq(row.id))
+        .all(db)
+        .await
+        .map_err(AppError::internal)?
+        .iter()
+        .map(|l| l.km_tenths.max(0) as u32)
+        .fold(0, u32::saturating_add);
+    let home = guide_profile_of(db, row.guide_id).await?.map(|p| p.place).unwrap_or_default();
+    let trip = rules::estimate_leg_tenths(&home, &row.place);
+    let remote = VisitKind::parse(&row.kind).is_ok_and(VisitKind::is_remote);
+    Ok(rules::explained(booked, remote, ride, trip))
+}
+
+/// The "done" form: done or no-show, with the note, the hours and the kilometres. Hours or
+/// kilometres well beyond what the visit and its travel explain need a reason, which payroll
+/// shows the coordinator.
+pub async fn record_outcome(ctx: &Ctx, id: i64, form: &Recorded<'_>) -> Result<(), AppError> {
     let (row, client, resource) = load(ctx, id).await?;
     ctx.authorize_client(Action::RecordVisitOutcome, client.id, &resource).await?;
     if row.status == VisitStatus::Cancelled.as_str() {
@@ -783,33 +848,40 @@ pub async fn record_outcome(
     let mut errors = FormErrors::default();
     let status = errors.check(
         "outcome",
-        match VisitStatus::parse(outcome) {
+        match VisitStatus::parse(form.outcome) {
             Ok(s @ (VisitStatus::Done | VisitStatus::NoShow)) => Ok(s),
             Ok(_) => Err(ValidationCode::UnknownChoice),
             Err(code) => Err(code),
         },
     );
-    let minutes = errors.check("hours", rules::parse_hours(hours));
-    let km_tenths = errors.check("km", rules::parse_km(km));
-    if note.chars().count() > 4000 {
-        errors.add("note", ValidationCode::TooLong);
-    }
+    let minutes = errors.check("hours", rules::parse_hours(form.hours));
+    let km_tenths = errors.check("km", rules::parse_km(form.km));
+    let note = errors.check("note", text::multi_line(form.note, text::NOTE));
+    let reason = errors.check("excess_reason", text::multi_line(form.excess_reason, text::REASON));
     if row.starts_at > ctx.now {
         // Only what has happened can be recorded.
         errors.add("outcome", ValidationCode::NotYet);
     }
-    let (Some(status), Some(minutes), Some(km_tenths)) = (status, minutes, km_tenths) else {
+    let (Some(status), Some(minutes), Some(km_tenths), Some(note), Some(reason)) =
+        (status, minutes, km_tenths, note, reason)
+    else {
         return Err(AppError::Validation(errors.into_vec()));
     };
+    let km_tenths = km_tenths.unwrap_or(0);
+    let beyond = explained(&ctx.db, &row).await?.exceeded_by(minutes, km_tenths);
+    if beyond && reason.is_empty() {
+        errors.add("excess_reason", ValidationCode::ExcessNeedsReason);
+    }
     if !errors.is_empty() {
         return Err(AppError::Validation(errors.into_vec()));
     }
-    let note = note.trim();
     let mut active = row.into_active_model();
     active.status = Set(status.as_str().to_owned());
-    active.outcome_note = Set((!note.is_empty()).then(|| note.to_owned()));
+    active.outcome_note = Set((!note.is_empty()).then_some(note));
     active.minutes = Set(Some(minutes as i32));
-    active.km_tenths = Set(Some(km_tenths.unwrap_or(0) as i32));
+    active.km_tenths = Set(Some(km_tenths as i32));
+    // A reason is kept only while there is something beyond to explain.
+    active.excess_reason = Set((beyond && !reason.is_empty()).then_some(reason));
     active.updated_at = Set(ctx.now);
     active.update(&ctx.db).await.map_err(AppError::internal)?;
     Ok(())
@@ -875,6 +947,11 @@ pub async fn reschedule(
     let mut errors = FormErrors::default();
     let times = parse_times(&mut errors, date, start, end);
     let Some((date, start, minutes)) = times else { return Err(AppError::Validation(errors.into_vec())) };
+    let (_, client_resource) = load_client(ctx, ClientId(client.id)).await?;
+    check_not_past(ctx, &mut errors, date, client.id, &client_resource).await?;
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors.into_vec()));
+    }
     let starts_at = scheduling::to_instant(date, start, zone_of(&row))
         .map_err(|code| AppError::invalid("start", code))?;
     let slot = Slot { start: starts_at, end: starts_at + Duration::minutes(i64::from(minutes)) };
@@ -908,6 +985,165 @@ pub async fn reschedule(
     notify(&txn, std::slice::from_ref(&moved), ctx.actor_id(), Change::Moved, origin, ctx.now).await?;
     txn.commit().await.map_err(AppError::internal)?;
     Ok(())
+}
+
+// When guidance ends or changes hands, the client's visits follow in the same transaction.
+
+/// The client's planned visits from `now` on, in order.
+async fn future_planned(
+    db: &impl ConnectionTrait,
+    client_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Vec<visit::Model>, AppError> {
+    visit::Entity::find()
+        .filter(visit::Column::ClientId.eq(client_id))
+        .filter(visit::Column::Status.eq(VisitStatus::Planned.as_str()))
+        .filter(visit::Column::StartsAt.gte(now))
+        .order_by_asc(visit::Column::StartsAt)
+        .all(db)
+        .await
+        .map_err(AppError::internal)
+}
+
+/// Takes back the reminders of `visit` still waiting in the outbox, for everyone or for one
+/// person: a reminder queued at noon must not reach a guide who lost the client at two.
+async fn withdraw_reminders(db: &impl ConnectionTrait, visit: i64, to: Option<i64>) -> Result<(), AppError> {
+    let mut query = outbox_message::Entity::delete_many()
+        .filter(outbox_message::Column::IdempotencyKey.starts_with(format!("visit-reminder:{visit}:")))
+        .filter(outbox_message::Column::Status.eq(outbox::QUEUED));
+    if let Some(person) = to {
+        query = query.filter(outbox_message::Column::RecipientId.eq(person));
+    }
+    query.exec(db).await.map_err(AppError::internal)?;
+    Ok(())
+}
+
+/// Visits grouped the way they were booked (a series together), so each person gets one
+/// e-mail per series rather than one per week.
+fn by_series(rows: Vec<visit::Model>) -> Vec<Vec<visit::Model>> {
+    let mut groups: Vec<Vec<visit::Model>> = Vec::new();
+    for row in rows {
+        match groups.iter_mut().find(|g| row.series_id.is_some() && g[0].series_id == row.series_id) {
+            Some(group) => group.push(row),
+            None => groups.push(vec![row]),
+        }
+    }
+    groups
+}
+
+/// The guidance has ended (an ending, or the last valid consent withdrawn or run out): the client's planned
+/// visits from now on are cancelled, and everyone who had them in their calendar, and the
+/// referring social worker, is told (but not the person who ended it). Past visits stay for
+/// payroll and the record; the policy already keeps the former guide out of them. Returns how
+/// many were cancelled.
+pub async fn cancel_after_ending(
+    db: &impl ConnectionTrait,
+    client: &client::Model,
+    actor: Option<i64>,
+    origin: &str,
+    now: DateTime<Utc>,
+) -> Result<usize, AppError> {
+    let mut cancelled = 0;
+    for group in by_series(future_planned(db, client.id, now).await?) {
+        let mut rows = Vec::with_capacity(group.len());
+        for row in group {
+            withdraw_reminders(db, row.id, None).await?;
+            let sequence = row.sequence + 1;
+            let mut active = row.into_active_model();
+            active.status = Set(VisitStatus::Cancelled.as_str().to_owned());
+            active.sequence = Set(sequence);
+            active.updated_at = Set(now);
+            rows.push(active.update(db).await.map_err(AppError::internal)?);
+        }
+        let mut told = participants(&rows[0]);
+        told.extend(client.referred_by);
+        told.sort_unstable();
+        told.dedup();
+        told.retain(|id| Some(*id) != actor);
+        notify_people(db, &rows, &told, Change::Cancelled, origin, now).await?;
+        cancelled += rows.len();
+    }
+    Ok(cancelled)
+}
+
+/// A transfer was approved: the client's planned visits from now on pass to the new guide (and
+/// a ride the old guide was to drive, to the new guide too). The old guide's calendar gets the
+/// cancellation, the new guide's the invitation. Returns how many were handed over.
+pub async fn hand_over(
+    db: &impl ConnectionTrait,
+    client_id: i64,
+    from_guide: i64,
+    to_guide: i64,
+    origin: &str,
+    now: DateTime<Utc>,
+) -> Result<usize, AppError> {
+    let mut handed = 0;
+    for group in by_series(future_planned(db, client_id, now).await?) {
+        let mut rows = Vec::with_capacity(group.len());
+        for row in group {
+            withdraw_reminders(db, row.id, Some(from_guide)).await?;
+            let sequence = row.sequence + 1;
+            let driver = row.driver_id;
+            let mut active = row.into_active_model();
+            active.guide_id = Set(to_guide);
+            if driver == Some(from_guide) {
+                active.driver_id = Set(Some(to_guide));
+            }
+            active.sequence = Set(sequence);
+            active.updated_at = Set(now);
+            rows.push(active.update(db).await.map_err(AppError::internal)?);
+        }
+        notify_people(db, &rows, &[from_guide], Change::Cancelled, origin, now).await?;
+        notify_people(db, &rows, &[to_guide], Change::Booked, origin, now).await?;
+        handed += rows.len();
+    }
+    Ok(handed)
+}
+
+/// The clients of `rows`, loaded at once.
+async fn clients_of(
+    db: &impl ConnectionTrait,
+    rows: &[visit::Model],
+) -> Result<std::collections::HashMap<i64, client::Model>, AppError> {
+    let mut ids: Vec<i64> = rows.iter().map(|r| r.client_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(client::Entity::find()
+        .filter(client::Column::Id.is_in(ids))
+        .all(db)
+        .await
+        .map_err(AppError::internal)?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect())
+}
+
+/// The active accounts among `ids` as the policy sees them (for work done on their behalf
+/// outside a request: reminders, the calendar feed).
+async fn actors(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, (user::Model, Actor)>, AppError> {
+    let users = user::Entity::find()
+        .filter(user::Column::Id.is_in(ids.iter().copied()))
+        .filter(user::Column::Active.eq(true))
+        .all(db)
+        .await
+        .map_err(AppError::internal)?;
+    let roles = user_role::Entity::find()
+        .filter(user_role::Column::UserId.is_in(users.iter().map(|u| u.id)))
+        .all(db)
+        .await
+        .map_err(AppError::internal)?;
+    Ok(users
+        .into_iter()
+        .map(|u| {
+            let roles =
+                roles.iter().filter(|r| r.user_id == u.id).filter_map(|r| Role::parse(&r.role)).collect();
+            let actor = Actor { user_id: UserId(u.id), roles };
+            (u.id, (u, actor))
+        })
+        .collect())
 }
 
 /// `YYYY-MM` → its first day; empty means the month of `today`.
@@ -984,6 +1220,7 @@ pub async fn mileage(
                     km_tenths: w.km_tenths,
                     reimbursement: row.reimbursement.clone(),
                     ticket_cents: w.ticket_cents,
+                    excess_reason: row.excess_reason.clone(),
                 }
             })
             .collect(),
@@ -1027,12 +1264,24 @@ pub async fn payroll_csv(
         "km_allowance_eur",
         "bus_tickets_eur",
         "total_eur",
+        "reasons_for_excess",
     ];
     out.write_record(header).map_err(AppError::internal)?;
     let month_text = first.format("%Y-%m").to_string();
     for guide in guides {
         let rows = worked(&ctx.db, guide.id, first).await?;
         let t = rules::month_totals(&rows.iter().map(worked_visit).collect::<Vec<_>>(), rate_cents_per_km);
+        // Hours or kilometres beyond what a visit explains, with the guide's reason: dated,
+        // so payroll can ask about the right day.
+        let reasons = rows
+            .iter()
+            .filter_map(|row| {
+                let reason = row.excess_reason.as_deref()?;
+                let date = row.starts_at.with_timezone(&zone_of(row)).format("%Y-%m-%d");
+                Some(format!("{date}: {}", reason.replace('\n', " ")))
+            })
+            .collect::<Vec<_>>()
+            .join(" | ");
         out.write_record([
             guide.name.as_str(),
             guide.email.as_str(),
@@ -1043,6 +1292,7 @@ pub async fn payroll_csv(
             &rules::format_cents(t.allowance_cents, '.'),
             &rules::format_cents(t.ticket_cents, '.'),
             &rules::format_cents(t.reimbursement_cents(), '.'),
+            &reasons,
         ])
         .map_err(AppError::internal)?;
     }
@@ -1070,13 +1320,15 @@ pub async fn queue_reminders(
         .all(db)
         .await
         .map_err(AppError::internal)?;
+    let clients = clients_of(db, &rows).await?;
+    let mut people: Vec<i64> =
+        rows.iter().flat_map(|r| [Some(r.guide_id), r.social_worker_id]).flatten().collect();
+    people.sort_unstable();
+    people.dedup();
+    let people = actors(db, &people).await?;
     let mut queued = 0;
     for row in rows {
-        let Some(client) =
-            client::Entity::find_by_id(row.client_id).one(db).await.map_err(AppError::internal)?
-        else {
-            continue;
-        };
+        let Some(client) = clients.get(&row.client_id) else { continue };
         let when = when_text(&row);
         let facts = VisitFacts { kind: &row.kind, when: &when, place: &row.place };
         let link = format!("{origin}/visits/{}", row.id);
@@ -1086,11 +1338,16 @@ pub async fn queue_reminders(
         {
             to.push((sw, false));
         }
+        let visit = resource(&row, client);
         for (id, is_guide) in to {
-            let Some(account) = user_by_id(db, Some(id)).await? else { continue };
-            let channel = is_guide.then(|| emails::channel_name(&account, &client.contact_channel));
+            // The policy decides here too: nobody is reminded of a visit they may not see.
+            let Some((account, actor)) = people.get(&id) else { continue };
+            if !can(actor, Action::ViewVisit, &visit).is_allowed() {
+                continue;
+            }
+            let channel = is_guide.then(|| emails::channel_name(account, &client.contact_channel));
             let key = format!("visit-reminder:{}:{}:{id}", row.id, row.starts_at.timestamp());
-            let mail = emails::visit_reminder(&account, &facts, channel.as_deref(), &link, key);
+            let mail = emails::visit_reminder(account, &facts, channel.as_deref(), &link, key);
             if outbox::enqueue(db, mail, now).await.map_err(AppError::internal)? == outbox::Enqueued::Queued {
                 queued += 1;
             }
@@ -1190,7 +1447,8 @@ pub async fn feed(
     else {
         return Err(AppError::NotFound);
     };
-    let owner = user_by_id(db, Some(link.user_id)).await?.filter(|u| u.active).ok_or(AppError::NotFound)?;
+    let mut owner = actors(db, &[link.user_id]).await?;
+    let (owner, actor) = owner.remove(&link.user_id).ok_or(AppError::NotFound)?;
     let rows = visit::Entity::find()
         .filter(
             Condition::any()
@@ -1205,16 +1463,17 @@ pub async fn feed(
         .await
         .map_err(AppError::internal)?;
     let locale = owner.locale.parse().unwrap_or_default();
+    let by_id = clients_of(db, &rows).await?;
     let mut entries = Vec::with_capacity(rows.len());
     let mut clients = Vec::new();
     for row in &rows {
-        let name = client::Entity::find_by_id(row.client_id)
-            .one(db)
-            .await
-            .map_err(AppError::internal)?
-            .map(|c| initials(&c.display_name))
-            .unwrap_or_default();
+        // The same rule as the agenda: a former guide's feed loses the client's visits.
+        let Some(client) = by_id.get(&row.client_id) else { continue };
+        if !can(&actor, Action::ViewVisit, &resource(row, client)).is_allowed() {
+            continue;
+        }
         clients.push(row.client_id);
+        let name = initials(&client.display_name);
         entries.push(entry(row, format!("{} · {name}", emails::kind_name(locale, &row.kind)), origin));
     }
     clients.sort_unstable();
@@ -1270,6 +1529,7 @@ mod tests {
             reimbursement: None,
             ticket_cents: None,
             created_by: None,
+            excess_reason: None,
             created_at: Utc::now(),
             updated_at: Utc::now(),
         };

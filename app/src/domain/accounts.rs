@@ -19,6 +19,9 @@ pub struct PersonName(String);
 impl PersonName {
     pub fn parse(input: &str) -> Result<Self, ValidationCode> {
         let name = input.split_whitespace().collect::<Vec<_>>().join(" ");
+        if name.chars().any(char::is_control) {
+            return Err(ValidationCode::ControlCharacter);
+        }
         if name.is_empty() {
             Err(ValidationCode::Required)
         } else if name.chars().count() > NAME_MAX_CHARS {
@@ -43,6 +46,9 @@ impl Email {
         let email = input.trim();
         if email.is_empty() {
             return Err(ValidationCode::Required);
+        }
+        if email.chars().count() > super::text::EMAIL {
+            return Err(ValidationCode::TooLong);
         }
         let valid = email_address::EmailAddress::parse_with_options(
             email,
@@ -127,6 +133,8 @@ mod tests {
         assert_eq!(PersonName::parse("  Aino   Virtanen ").unwrap().as_str(), "Aino Virtanen");
         assert_eq!(PersonName::parse("   "), Err(ValidationCode::Required));
         assert_eq!(PersonName::parse(&"a".repeat(201)), Err(ValidationCode::TooLong));
+        assert_eq!(PersonName::parse("Liisa\0"), Err(ValidationCode::ControlCharacter));
+        assert_eq!(Email::parse(&format!("{}@kunta.fi", "a".repeat(250))), Err(ValidationCode::TooLong));
         assert!(PersonName::parse(&"ä".repeat(200)).is_ok(), "counted in characters, not bytes");
     }
 

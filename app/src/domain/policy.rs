@@ -45,8 +45,10 @@ pub enum Action {
     SubmitReferral,
     /// List referrals (narrowed to the social worker's own; coordinators see the queue).
     ListReferrals,
-    /// Open one referral.
+    /// Open one referral: what a guide needs to decide on a proposal.
     ViewReferral,
+    /// See all of a referral: consents, every proposal and answer, the timeline's notes.
+    ViewReferralInFull,
     /// Propose a guide for a referral (after seeing the ranking).
     ProposeGuide,
     /// Propose guides for all waiting referrals at once.
@@ -75,6 +77,8 @@ pub enum Action {
     ManageConsent,
     /// Book a visit (or a series) for a client.
     PlanVisit,
+    /// Book or move a visit to a day already gone (entering what happened afterwards).
+    PlanPastVisit,
     /// Open one visit.
     ViewVisit,
     /// Reschedule or cancel a visit (one occurrence or the rest of its series).
@@ -107,6 +111,7 @@ impl Action {
             Action::SubmitReferral => "submit_referral",
             Action::ListReferrals => "list_referrals",
             Action::ViewReferral => "view_referral",
+            Action::ViewReferralInFull => "view_referral_in_full",
             Action::ProposeGuide => "propose_guide",
             Action::BatchAssign => "batch_assign",
             Action::ListOwnProposals => "list_own_proposals",
@@ -121,6 +126,7 @@ impl Action {
             Action::EditGuideProfile => "edit_guide_profile",
             Action::ManageConsent => "manage_consent",
             Action::PlanVisit => "plan_visit",
+            Action::PlanPastVisit => "plan_past_visit",
             Action::ViewVisit => "view_visit",
             Action::ChangeVisit => "change_visit",
             Action::RecordVisitOutcome => "record_visit_outcome",
@@ -141,14 +147,19 @@ pub enum Resource {
     Account { roles: RoleSet, is_self: bool },
     /// A client: their named guide and the social worker who referred them.
     Client { guide: Option<UserId>, referred_by: Option<UserId> },
-    /// A referral: who referred it, and the guides it has been proposed to (pending or accepted).
-    Referral { referred_by: Option<UserId>, guides: Vec<UserId> },
+    /// A referral: who referred it, the guides who may see it (an unanswered proposal, or the
+    /// guide of its open period), and the guide of its open period.
+    Referral { referred_by: Option<UserId>, guides: Vec<UserId>, named_guide: Option<UserId> },
     /// A proposal made to a guide.
     Proposal { guide: UserId },
-    /// A visit: the guide holding it, the ride's driver, the social worker taking part, and who
-    /// referred the client.
+    /// A visit: the guide who does (or did) it, the client's named guide *now* (not whoever
+    /// was the guide when it was booked), the ride's driver, the social worker taking part, and
+    /// who referred the client. Access follows the named guide, so ending, a transfer or a
+    /// withdrawn consent (each of which changes or clears it) ends a former guide's access to
+    /// every visit at once.
     Visit {
         guide: UserId,
+        client_guide: Option<UserId>,
         driver: Option<UserId>,
         social_worker: Option<UserId>,
         referred_by: Option<UserId>,
@@ -210,10 +221,15 @@ fn role_can(role: Role, me: UserId, action: Action, resource: &Resource) -> bool
         // a guide sees a referral once it has been proposed to them.
         (SocialWorker | Coordinator, SubmitReferral) => true,
         (SocialWorker | Coordinator, ListReferrals) => true,
-        (Coordinator, ViewReferral | ProposeGuide) => true,
-        (SocialWorker, ViewReferral | ProposeGuide) => referred_by_me(resource, me),
+        (Coordinator, ViewReferral | ViewReferralInFull | ProposeGuide) => true,
+        (SocialWorker, ViewReferral | ViewReferralInFull | ProposeGuide) => referred_by_me(resource, me),
         (Guide, ViewReferral) => {
             matches!(resource, Resource::Referral { guides, .. } if guides.contains(&me))
+        }
+        // A guide who is only being asked sees what they need to decide; the guide of the open
+        // period sees the rest (consents, the history of the referral).
+        (Guide, ViewReferralInFull) => {
+            matches!(resource, Resource::Referral { named_guide: Some(g), .. } if *g == me)
         }
         (Coordinator, BatchAssign) => true,
         (Guide, ListOwnProposals) => true,
@@ -233,22 +249,33 @@ fn role_can(role: Role, me: UserId, action: Action, resource: &Resource) -> bool
         (SocialWorker, ManageConsent) => referred_by_me(resource, me),
 
         // Visits: coordinators plan and change any; a guide plans for their own clients and
-        // changes their own visits; the referring social worker plans and changes their
+        // changes their own clients' visits; the referring social worker plans and changes their
         // clients' visits (reviews, three-way meetings). Each sees the visits they take part in.
-        (Coordinator, PlanVisit | ViewVisit | ChangeVisit | RecordVisitOutcome | ExportPayroll) => true,
+        // A guide's access is decided by the client's named guide now, never by the guide
+        // stored on the visit: a former guide sees none of the client's visits. A driver sees
+        // the visits they drive while the client is in guidance. Only coordinators enter
+        // visits on days already gone, so hours cannot be added to the past unseen.
+        (
+            Coordinator,
+            PlanVisit | PlanPastVisit | ViewVisit | ChangeVisit | RecordVisitOutcome | ExportPayroll,
+        ) => true,
         (Guide, PlanVisit) => guides_client(resource, me),
         (SocialWorker, PlanVisit) => referred_by_me(resource, me),
-        (Guide, ViewVisit) => {
-            matches!(resource, Resource::Visit { guide, driver, .. } if *guide == me || *driver == Some(me))
-        }
+        (Guide, ViewVisit) => matches!(
+            resource,
+            Resource::Visit { client_guide: Some(g), driver, .. } if *g == me || *driver == Some(me)
+        ),
         (SocialWorker, ViewVisit) => matches!(
             resource,
             Resource::Visit { social_worker, referred_by, .. }
                 if *social_worker == Some(me) || *referred_by == Some(me)
         ),
-        (Guide, ChangeVisit | RecordVisitOutcome) => {
-            matches!(resource, Resource::Visit { guide, .. } if *guide == me)
-        }
+        // Changing or recording takes both: the client's guide now, and the visit's own guide,
+        // so a new guide cannot rewrite the hours a former guide worked (payroll is theirs).
+        (Guide, ChangeVisit | RecordVisitOutcome) => matches!(
+            resource,
+            Resource::Visit { guide, client_guide: Some(g), .. } if *g == me && *guide == me
+        ),
         (SocialWorker, ChangeVisit) => referred_by_me(resource, me),
         (Coordinator | Guide | SocialWorker, ViewAgenda) => true,
         (Coordinator, ViewMileage) => true,
@@ -336,21 +363,32 @@ mod tests {
                 Resource::Account { roles: RoleSet::new([Role::Guide]), is_self: false },
             ),
             ViewVisit | ChangeVisit | RecordVisitOutcome => (
-                Resource::Visit { guide: ME, driver: None, social_worker: Some(ME), referred_by: Some(ME) },
+                Resource::Visit {
+                    guide: ME,
+                    client_guide: Some(ME),
+                    driver: None,
+                    social_worker: Some(ME),
+                    referred_by: Some(ME),
+                },
                 Resource::Visit {
                     guide: SOMEONE,
+                    client_guide: Some(SOMEONE),
                     driver: Some(SOMEONE),
                     social_worker: Some(SOMEONE),
                     referred_by: Some(SOMEONE),
                 },
             ),
-            ViewReferral | ProposeGuide => (
-                Resource::Referral { referred_by: Some(ME), guides: vec![ME] },
-                Resource::Referral { referred_by: Some(SOMEONE), guides: vec![SOMEONE] },
+            ViewReferral | ViewReferralInFull | ProposeGuide => (
+                Resource::Referral { referred_by: Some(ME), guides: vec![ME], named_guide: Some(ME) },
+                Resource::Referral {
+                    referred_by: Some(SOMEONE),
+                    guides: vec![SOMEONE],
+                    named_guide: Some(SOMEONE),
+                },
             ),
             RespondToProposal => (Resource::Proposal { guide: ME }, Resource::Proposal { guide: SOMEONE }),
             RecordFirstContact | EditGuidancePeriod | EndGuidance | RequestTransfer | ManageConsent
-            | PlanVisit => (
+            | PlanVisit | PlanPastVisit => (
                 Resource::Client { guide: Some(ME), referred_by: Some(ME) },
                 Resource::Client { guide: Some(SOMEONE), referred_by: Some(SOMEONE) },
             ),
@@ -388,6 +426,7 @@ mod tests {
             SubmitReferral =>        [(N, N), (Y, Y),      (Y, Y),        (N, N)],
             ListReferrals =>         [(N, N), (Y, Y),      (Y, Y),        (N, N)],
             ViewReferral =>          [(N, N), (Y, Y),      (Y, N),        (Y, N)],
+            ViewReferralInFull =>    [(N, N), (Y, Y),      (Y, N),        (Y, N)],
             ProposeGuide =>          [(N, N), (Y, Y),      (Y, N),        (N, N)],
             BatchAssign =>           [(N, N), (Y, Y),      (N, N),        (N, N)],
             ListOwnProposals =>      [(N, N), (N, N),      (N, N),        (Y, Y)],
@@ -402,6 +441,7 @@ mod tests {
             EditGuideProfile =>      [(N, N), (Y, Y),      (N, N),        (Y, N)],
             ManageConsent =>         [(N, N), (Y, Y),      (Y, N),        (N, N)],
             PlanVisit =>             [(N, N), (Y, Y),      (Y, N),        (Y, N)],
+            PlanPastVisit =>         [(N, N), (Y, Y),      (N, N),        (N, N)],
             ViewVisit =>             [(N, N), (Y, Y),      (Y, N),        (Y, N)],
             ChangeVisit =>           [(N, N), (Y, Y),      (Y, N),        (Y, N)],
             RecordVisitOutcome =>    [(N, N), (Y, Y),      (N, N),        (Y, N)],
@@ -478,18 +518,92 @@ mod tests {
     #[test]
     fn a_driver_sees_the_visit_but_only_its_guide_changes_it() {
         let guide = actor(&[Role::Guide]);
-        let driven =
-            Resource::Visit { guide: SOMEONE, driver: Some(ME), social_worker: None, referred_by: None };
+        let driven = Resource::Visit {
+            guide: SOMEONE,
+            client_guide: Some(SOMEONE),
+            driver: Some(ME),
+            social_worker: None,
+            referred_by: None,
+        };
         assert!(can(&guide, ViewVisit, &driven).is_allowed());
         assert!(!can(&guide, ChangeVisit, &driven).is_allowed());
         assert!(!can(&guide, RecordVisitOutcome, &driven).is_allowed());
+        // Once the client's guidance has ended, the driver's access ends with it.
+        let ended = Resource::Visit {
+            guide: SOMEONE,
+            client_guide: None,
+            driver: Some(ME),
+            social_worker: None,
+            referred_by: None,
+        };
+        assert!(!can(&guide, ViewVisit, &ended).is_allowed());
+    }
+
+    #[test]
+    fn a_former_guide_has_no_access_to_the_clients_visits() {
+        let former = actor(&[Role::Guide]);
+        for now in [None, Some(SOMEONE)] {
+            // The visit is still the former guide's own (payroll), but the client is not.
+            let visit = Resource::Visit {
+                guide: ME,
+                client_guide: now,
+                driver: None,
+                social_worker: None,
+                referred_by: None,
+            };
+            for action in [ViewVisit, ChangeVisit, RecordVisitOutcome] {
+                assert!(!can(&former, action, &visit).is_allowed(), "{action:?} with guide {now:?}");
+            }
+        }
+        // The coordinator and the referring social worker keep the record.
+        let ended = Resource::Visit {
+            guide: SOMEONE,
+            client_guide: None,
+            driver: None,
+            social_worker: None,
+            referred_by: Some(ME),
+        };
+        assert!(can(&actor(&[Role::SocialWorker]), ViewVisit, &ended).is_allowed());
+        assert!(can(&actor(&[Role::Coordinator]), ViewVisit, &ended).is_allowed());
+    }
+
+    #[test]
+    fn a_new_guide_sees_a_former_guides_visit_but_cannot_rewrite_its_hours() {
+        let new = actor(&[Role::Guide]);
+        let earlier = Resource::Visit {
+            guide: SOMEONE,
+            client_guide: Some(ME),
+            driver: None,
+            social_worker: None,
+            referred_by: None,
+        };
+        assert!(can(&new, ViewVisit, &earlier).is_allowed());
+        assert!(!can(&new, RecordVisitOutcome, &earlier).is_allowed());
+        assert!(!can(&new, ChangeVisit, &earlier).is_allowed());
+        assert!(can(&actor(&[Role::Coordinator]), RecordVisitOutcome, &earlier).is_allowed());
+    }
+
+    #[test]
+    fn a_guide_only_being_asked_sees_the_referral_but_not_in_full() {
+        let guide = actor(&[Role::Guide]);
+        let asked = Resource::Referral { referred_by: Some(SOMEONE), guides: vec![ME], named_guide: None };
+        assert!(can(&guide, ViewReferral, &asked).is_allowed());
+        assert!(!can(&guide, ViewReferralInFull, &asked).is_allowed());
+        let named =
+            Resource::Referral { referred_by: Some(SOMEONE), guides: vec![ME], named_guide: Some(ME) };
+        assert!(can(&guide, ViewReferralInFull, &named).is_allowed());
     }
 
     #[test]
     fn a_social_worker_invited_to_a_meeting_sees_it_without_having_referred_the_client() {
         let sw = actor(&[Role::SocialWorker]);
-        let invited =
-            Resource::Visit { guide: SOMEONE, driver: None, social_worker: Some(ME), referred_by: None };
+        let invited = Resource::Visit {
+            guide: SOMEONE,
+            client_guide: Some(SOMEONE),
+            driver: None,
+            social_worker: Some(ME),
+            referred_by: None,
+        };
         assert!(can(&sw, ViewVisit, &invited).is_allowed());
         assert!(!can(&sw, ChangeVisit, &invited).is_allowed());
     }

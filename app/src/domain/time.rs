@@ -1,7 +1,7 @@
 //! Time in the users' zone. Instants are stored in UTC; people see and type Helsinki wall-clock
 //! time, which moves by an hour at the end of March and of October.
 
-use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
 pub const HELSINKI: Tz = chrono_tz::Europe::Helsinki;
@@ -21,9 +21,23 @@ pub fn format_local(at: DateTime<Utc>, zone: Tz) -> String {
     at.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string()
 }
 
-/// `YYYY-MM-DD`, or `None`.
+/// The years a date typed into Rinnalla may have. Nothing here happens before the service
+/// existed or centuries ahead, and the window keeps date arithmetic far from chrono's limits.
+pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
+/// `YYYY-MM-DD` with a four-digit year inside [`YEARS`], or `None`. chrono alone would also
+/// take signed and six-digit years (`+20260-01-01`), which no person means.
 pub fn parse_date(input: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(input.trim(), "%Y-%m-%d").ok()
+    let input = input.trim();
+    let shaped = input.len() == 10
+        && input
+            .bytes()
+            .enumerate()
+            .all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+    if !shaped {
+        return None;
+    }
+    NaiveDate::parse_from_str(input, "%Y-%m-%d").ok().filter(|date| YEARS.contains(&date.year()))
 }
 
 #[cfg(test)]
@@ -52,5 +66,32 @@ mod tests {
     fn parses_iso_dates_only() {
         assert_eq!(parse_date(" 2026-11-23 "), NaiveDate::from_ymd_opt(2026, 11, 23));
         assert_eq!(parse_date("23.11.2026"), None);
+    }
+
+    #[test]
+    fn refuses_signed_long_and_far_years() {
+        for input in [
+            "+2026-11-23",
+            "-2026-11-23",
+            "202611-01-01",
+            "+20260-01-01",
+            "1999-12-31",
+            "2101-01-01",
+            "2026-1-1",
+            "２０２６-11-23",
+        ] {
+            assert_eq!(parse_date(input), None, "{input}");
+        }
+        assert_eq!(parse_date("2000-01-01"), NaiveDate::from_ymd_opt(2000, 1, 1));
+        assert_eq!(parse_date("2100-12-31"), NaiveDate::from_ymd_opt(2100, 12, 31));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_input_parses_to_a_date_in_the_window_or_to_nothing(input in "\\PC{0,16}") {
+            if let Some(date) = parse_date(&input) {
+                proptest::prop_assert!(YEARS.contains(&date.year()));
+            }
+        }
     }
 }

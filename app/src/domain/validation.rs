@@ -32,6 +32,12 @@ pub enum ValidationCode {
     NotADriver,
     NoSocialWorker,
     NotYet,
+    /// A control character (NUL, a bare carriage return, ...) where only text belongs.
+    ControlCharacter,
+    /// Guides book from today on; an earlier visit is entered by a coordinator.
+    InThePast,
+    /// More hours or kilometres than the visit and its travel explain, without a reason.
+    ExcessNeedsReason,
 }
 
 /// One refused field: which field, and why.

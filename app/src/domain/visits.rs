@@ -73,9 +73,15 @@ named_enum! {
 }
 
 impl VisitStatus {
-    /// Still holds the people's time: planned visits only. Done visits are in the past.
+    /// Holds the people's time: every visit but a cancelled one. A recorded visit keeps its
+    /// slot, so the same hours cannot be booked and paid twice.
     pub fn holds_time(self) -> bool {
-        self == VisitStatus::Planned
+        self != VisitStatus::Cancelled
+    }
+
+    /// The statuses that hold time, for a query.
+    pub fn holding_time() -> impl Iterator<Item = &'static str> {
+        <Self as strum::IntoEnumIterator>::iter().filter(|s| s.holds_time()).map(Self::as_str)
     }
 }
 
@@ -95,17 +101,21 @@ pub fn parse_hours(input: &str) -> Result<u32, ValidationCode> {
     if input.is_empty() {
         return Err(ValidationCode::Required);
     }
+    // Parsed with checked arithmetic: `71582789:00` must be refused, not wrap around.
     let minutes = if let Some((h, m)) = input.split_once(':') {
         let h: u32 = h.trim().parse().map_err(|_| ValidationCode::InvalidNumber)?;
         let m: u32 = m.trim().parse().map_err(|_| ValidationCode::InvalidNumber)?;
         if m >= 60 {
             return Err(ValidationCode::InvalidNumber);
         }
-        h * 60 + m
+        h.checked_mul(60).and_then(|h| h.checked_add(m)).ok_or(ValidationCode::OutOfRange)?
     } else {
         let hours: f64 = input.replace(',', ".").parse().map_err(|_| ValidationCode::InvalidNumber)?;
         if !hours.is_finite() || hours < 0.0 {
             return Err(ValidationCode::InvalidNumber);
+        }
+        if hours > 24.0 {
+            return Err(ValidationCode::OutOfRange);
         }
         (hours * 60.0).round() as u32
     };
@@ -217,6 +227,48 @@ pub fn itinerary(stops: &[String], km: &[Option<u32>]) -> Result<Vec<Leg>, (usiz
         .collect()
 }
 
+/// What a visit and its travel explain: the most hours and kilometres a guide can record for it
+/// without saying why. Generous on purpose (a visit runs over, a road is closed): it catches a
+/// 24-hour phone call or 2,000 km to the next village, not a detour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Explained {
+    pub minutes: u32,
+    pub km_tenths: u32,
+}
+
+/// Allowed on top of the booked length and the travel: running over, waiting at an office.
+pub const SLACK_MINUTES: u32 = 60;
+/// Allowed on top of the ride and the trip: detours, a shop on the way.
+pub const SLACK_KM_TENTHS: u32 = 200;
+/// The trip one way when the distance between the guide's home town and the place is not known:
+/// a long rural trip.
+pub const UNKNOWN_TRIP_KM_TENTHS: u32 = 1000;
+
+/// What a visit explains: `booked_minutes` long, `remote` (a call: nobody travels), its ride's
+/// legs (`ride_km_tenths`, 0 without a ride) and the road distance one way between the guide's
+/// home town and the place (`trip_km_tenths`, `None` when unknown). The trip is driven both
+/// ways at [`super::scheduling::DRIVING_KMH`].
+pub fn explained(
+    booked_minutes: u32,
+    remote: bool,
+    ride_km_tenths: u32,
+    trip_km_tenths: Option<u32>,
+) -> Explained {
+    let trip = if remote { 0 } else { trip_km_tenths.unwrap_or(UNKNOWN_TRIP_KM_TENTHS) };
+    let trip_minutes = (trip / 10).saturating_mul(60) / super::scheduling::DRIVING_KMH;
+    Explained {
+        minutes: booked_minutes.saturating_add(trip_minutes.saturating_mul(2)).saturating_add(SLACK_MINUTES),
+        km_tenths: ride_km_tenths.saturating_add(trip.saturating_mul(2)).saturating_add(SLACK_KM_TENTHS),
+    }
+}
+
+impl Explained {
+    /// The recorded hours or kilometres go beyond what the visit explains.
+    pub fn exceeded_by(self, minutes: u32, km_tenths: u32) -> bool {
+        minutes > self.minutes || km_tenths > self.km_tenths
+    }
+}
+
 /// A visit as payroll sees it: done (or a no-show the guide went to), its worked minutes,
 /// kilometres, and the ride's reimbursement.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -290,7 +342,55 @@ mod tests {
         let with_sw: Vec<_> = VisitKind::iter().filter(|k| k.with_social_worker()).collect();
         assert_eq!(with_sw, [VisitKind::ThreeWay, VisitKind::Review]);
         assert!(VisitStatus::Planned.holds_time());
+        assert!(VisitStatus::Done.holds_time());
+        assert!(VisitStatus::NoShow.holds_time());
         assert!(!VisitStatus::Cancelled.holds_time());
+    }
+
+    #[test]
+    fn hours_too_large_for_any_clock_are_refused_not_wrapped() {
+        assert_eq!(parse_hours("71582789:00"), Err(ValidationCode::OutOfRange));
+        assert_eq!(parse_hours("4294967295:59"), Err(ValidationCode::OutOfRange));
+        assert_eq!(parse_hours("99999999999999999999:00"), Err(ValidationCode::InvalidNumber));
+        assert_eq!(parse_hours("1e300"), Err(ValidationCode::OutOfRange));
+        assert_eq!(parse_hours("NaN"), Err(ValidationCode::InvalidNumber));
+        assert_eq!(parse_hours("24:01"), Err(ValidationCode::OutOfRange));
+        assert_eq!(parse_hours("24:00"), Ok(24 * 60));
+    }
+
+    #[test]
+    fn a_call_explains_little_and_a_rural_visit_explains_its_trip() {
+        let call = explained(15, true, 0, None);
+        assert_eq!(call, Explained { minutes: 15 + SLACK_MINUTES, km_tenths: SLACK_KM_TENTHS });
+        assert!(call.exceeded_by(24 * 60, 0));
+        assert!(call.exceeded_by(30, 20_000));
+        assert!(!call.exceeded_by(30, 0));
+        // 60 minutes at a place 30 km away by road: an hour of driving, 60 km both ways.
+        let visit = explained(60, false, 0, Some(300));
+        assert_eq!(visit, Explained { minutes: 60 + 60 + SLACK_MINUTES, km_tenths: 600 + SLACK_KM_TENTHS });
+        assert!(!visit.exceeded_by(150, 650));
+        assert!(visit.exceeded_by(181, 0));
+        // A ride's legs count in full; an unknown trip counts as a long one.
+        assert_eq!(
+            explained(60, false, 420, None).km_tenths,
+            420 + 2 * UNKNOWN_TRIP_KM_TENTHS + SLACK_KM_TENTHS
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn parsed_hours_never_exceed_a_day(input in "[0-9]{0,12}[:.,]?[0-9]{0,12}") {
+            if let Ok(minutes) = parse_hours(&input) {
+                proptest::prop_assert!(minutes <= 24 * 60);
+            }
+        }
+
+        #[test]
+        fn explained_never_overflows(booked in proptest::num::u32::ANY, ride in proptest::num::u32::ANY, trip in proptest::option::of(proptest::num::u32::ANY)) {
+            let e = explained(booked, false, ride, trip);
+            proptest::prop_assert!(e.minutes >= booked.min(u32::MAX - SLACK_MINUTES));
+            proptest::prop_assert!(e.km_tenths >= ride.min(u32::MAX - SLACK_KM_TENTHS));
+        }
     }
 
     #[test]

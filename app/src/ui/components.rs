@@ -42,6 +42,9 @@ pub fn validation_text(locale: Locale, code: ValidationCode) -> String {
         ValidationCode::NotADriver => td_string!(locale, errors.not_a_driver).to_string(),
         ValidationCode::NoSocialWorker => td_string!(locale, errors.no_social_worker).to_string(),
         ValidationCode::NotYet => td_string!(locale, errors.not_yet).to_string(),
+        ValidationCode::ControlCharacter => td_string!(locale, errors.control_character).to_string(),
+        ValidationCode::InThePast => td_string!(locale, errors.in_the_past).to_string(),
+        ValidationCode::ExcessNeedsReason => td_string!(locale, errors.excess_needs_reason).to_string(),
     }
 }
 
@@ -62,6 +65,8 @@ pub fn error_text(locale: Locale, error: &AppError) -> String {
             let id = request_id.clone().unwrap_or_else(|| "-".to_owned());
             td_string!(locale, errors.internal, id = id)
         }
+        AppError::BadRequest => td_string!(locale, errors.bad_request).to_string(),
+        AppError::TooLarge => td_string!(locale, errors.too_large).to_string(),
         AppError::Request(_) => td_string!(locale, errors.request).to_string(),
     }
 }
@@ -104,9 +109,17 @@ pub fn TextField(
     #[prop(default = None)] error: Option<ValidationCode>,
     #[prop(optional, into)] hint: Option<String>,
     #[prop(optional)] required: bool,
+    /// The most characters the server takes; by default that of its kind of field.
+    #[prop(optional)]
+    max: Option<usize>,
 ) -> impl IntoView {
     let locale = locale();
     let id = field_id(name);
+    let max = max.or(match kind {
+        "email" => Some(crate::domain::text::EMAIL),
+        "text" | "tel" | "search" => Some(crate::domain::text::LINE),
+        _ => None,
+    });
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
     let described_by = [hint.as_ref().map(|_| hint_id.clone()), error.map(|_| error_id.clone())]
@@ -128,6 +141,7 @@ pub fn TextField(
                 value=value
                 autocomplete=autocomplete
                 required=required
+                maxlength=max.map(|m| m.to_string())
                 aria-invalid=error.map(|_| "true")
                 aria-describedby=(!described_by.is_empty()).then_some(described_by)
             />

@@ -178,6 +178,49 @@ pub async fn demo_servers() -> Vec<TestServer> {
     all
 }
 
+/// The id of the account with `email`.
+pub async fn user_id(server: &TestServer, email: &str) -> i64 {
+    use app::backend::entities::user;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    user::Entity::find().filter(user::Column::Email.eq(email)).one(&server.db.conn).await.unwrap().unwrap().id
+}
+
+/// The client shown as `name`.
+pub async fn client_named(server: &TestServer, name: &str) -> app::backend::entities::client::Model {
+    use app::backend::entities::client;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    client::Entity::find()
+        .filter(client::Column::DisplayName.eq(name))
+        .one(&server.db.conn)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+/// A service context acting as the account with `email`, now.
+pub async fn ctx_of(server: &TestServer, email: &str) -> app::backend::ctx::Ctx {
+    let id = user_id(server, email).await;
+    let roles = app::backend::auth::roles_of(&server.db.conn, id).await.unwrap();
+    app::backend::ctx::Ctx {
+        db: server.db.conn.clone(),
+        actor: app::domain::policy::Actor { user_id: app::domain::ids::UserId(id), roles },
+        request_id: None,
+        now: chrono::Utc::now(),
+    }
+}
+
+/// The refused fields of a 422 answer, as (field, code).
+pub async fn refused(response: reqwest::Response) -> Vec<(String, String)> {
+    assert_eq!(response.status(), 422);
+    let body: serde_json::Value = response.json().await.unwrap();
+    body["Validation"]
+        .as_array()
+        .unwrap_or_else(|| panic!("a validation error: {body}"))
+        .iter()
+        .map(|e| (e["field"].as_str().unwrap().to_owned(), e["code"].as_str().unwrap().to_owned()))
+        .collect()
+}
+
 #[derive(Debug, Clone)]
 pub struct Mail {
     pub to: String,

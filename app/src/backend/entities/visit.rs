@@ -26,6 +26,9 @@ pub struct Model {
     pub reimbursement: Option<String>,
     pub ticket_cents: Option<i32>,
     pub created_by: Option<i64>,
+    /// Why the recorded hours or kilometres go beyond what the visit and its travel explain.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub excess_reason: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

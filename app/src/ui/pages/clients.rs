@@ -261,7 +261,7 @@ pub fn ClientPage() -> impl IntoView {
                                         <div class="field">
                                             <label for="transfer-reason">{t!(i18n, client.transfer_reason)}</label>
                                             {reason_error.map(|code| view! { <span class="field__error">{validation_text(locale, code)}</span> })}
-                                            <textarea id="transfer-reason" name="reason"></textarea>
+                                            <textarea id="transfer-reason" name="reason" maxlength=crate::domain::text::REASON.to_string()></textarea>
                                         </div>
                                         <button class="button button--secondary" type="submit">{t!(i18n, client.send_transfer_request)}</button>
                                     </ActionForm>
@@ -275,7 +275,7 @@ pub fn ClientPage() -> impl IntoView {
                                     <input type="hidden" name="client_id" value=client.id.to_string() />
                                     <div class="field">
                                         <label for="end-reason">{t!(i18n, client.end_reason)}</label>
-                                        <textarea id="end-reason" name="reason"></textarea>
+                                        <textarea id="end-reason" name="reason" maxlength=crate::domain::text::REASON.to_string()></textarea>
                                     </div>
                                     <button class="button button--danger" type="submit">{t!(i18n, client.end)}</button>
                                 </ActionForm>

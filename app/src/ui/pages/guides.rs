@@ -145,7 +145,7 @@ fn ProfileForm(id: UserId) -> impl IntoView {
                                 <label for="form-introduction">{t!(i18n, guides.introduction)}</label>
                                 <span class="field__hint">{t!(i18n, guides.introduction_hint)}</span>
                                 {field("introduction").map(|code| view! { <span class="field__error">{validation_text(locale, code)}</span> })}
-                                <textarea id="form-introduction" name="form[introduction]">{kept(FORM, "introduction").unwrap_or(p.introduction.clone())}</textarea>
+                                <textarea id="form-introduction" name="form[introduction]" maxlength=crate::domain::text::INTRODUCTION.to_string()>{kept(FORM, "introduction").unwrap_or(p.introduction.clone())}</textarea>
                             </div>
                             <fieldset class="field">
                                 <legend>{t!(i18n, guides.availability)}</legend>

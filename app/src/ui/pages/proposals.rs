@@ -59,7 +59,7 @@ pub fn ProposalsPage() -> impl IntoView {
                                             <input type="hidden" name="accept" value="false" />
                                             <div class="field">
                                                 <label for=reason_id.clone()>{t!(i18n, proposals.decline_reason)}</label>
-                                                <textarea id=reason_id name="reason"></textarea>
+                                                <textarea id=reason_id name="reason" maxlength=crate::domain::text::REASON.to_string()></textarea>
                                             </div>
                                             <button class="button button--secondary" type="submit">{t!(i18n, proposals.decline)}</button>
                                         </ActionForm>

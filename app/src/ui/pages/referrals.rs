@@ -174,7 +174,7 @@ fn ReferralFormFields(
             <div class="field">
                 <label for="form-client_words">{t!(i18n, referrals.client_words)}</label>
                 <span class="field__hint">{t!(i18n, referrals.client_words_hint)}</span>
-                <textarea id="form-client_words" name="form[client_words]">{kept(FORM, "client_words")}</textarea>
+                <textarea id="form-client_words" name="form[client_words]" maxlength=crate::domain::text::CLIENT_WORDS.to_string()>{kept(FORM, "client_words")}</textarea>
             </div>
             <label class="check">
                 <input type="checkbox" name="form[urgent]" value="on" checked=kept(FORM, "urgent").is_some() />
@@ -194,7 +194,7 @@ fn ReferralFormFields(
             </div>
             <div class="field">
                 <label for="form-guide_wishes">{t!(i18n, referrals.guide_wishes)}</label>
-                <textarea id="form-guide_wishes" name="form[guide_wishes]">{kept(FORM, "guide_wishes")}</textarea>
+                <textarea id="form-guide_wishes" name="form[guide_wishes]" maxlength=crate::domain::text::GUIDE_WISHES.to_string()>{kept(FORM, "guide_wishes")}</textarea>
             </div>
             <fieldset class="field">
                 <legend>{t!(i18n, referrals.consent_legend)}</legend>
@@ -257,14 +257,15 @@ pub fn ReferralPage() -> impl IntoView {
                             <dt>{t!(i18n, referrals.place)}</dt><dd>{s.place.clone()}</dd>
                             <dt>{t!(i18n, referrals.needs)}</dt><dd>{topic_names(&detail.topics, &s.needs, locale)}</dd>
                             <dt>{t!(i18n, referrals.languages)}</dt><dd>{detail.languages.iter().map(|l| language_name(locale, l)).collect::<Vec<_>>().join(", ")}</dd>
-                            <dt>{t!(i18n, referrals.contact_channel)}</dt><dd>{crate::ui::explain::channel_text(&detail.contact_channel, locale)}</dd>
+                            {detail.in_full.then(|| view! { <dt>{t!(i18n, referrals.contact_channel)}</dt><dd>{crate::ui::explain::channel_text(&detail.contact_channel, locale)}</dd> })}
                             {s.guide_name.clone().map(|g| view! { <dt>{t!(i18n, referrals.guide)}</dt><dd>{g}</dd> })}
                             {s.referred_by_name.clone().map(|g| view! { <dt>{t!(i18n, referrals.referred_by)}</dt><dd>{g}</dd> })}
                         </dl>
                         <h2>{t!(i18n, referrals.client_words)}</h2>
                         <blockquote class="client-words">{detail.client_words.clone()}</blockquote>
                         {detail.guide_wishes.clone().map(|w| view! { <p>{t!(i18n, referrals.guide_wishes)}": "{w}</p> })}
-                        <p><a href=format!("/clients/{}", s.client_id)>{t!(i18n, referrals.client_card)}</a></p>
+                        // A guide who is only being asked has no client card to open yet.
+                        {detail.in_full.then(|| view! { <p><a href=format!("/clients/{}", s.client_id)>{t!(i18n, referrals.client_card)}</a></p> })}
                         {(detail.can_propose && waiting).then(|| view! { <Proposals id=id propose=propose chosen_by=chosen_by /> })}
                         {(!detail.proposals.is_empty()).then(|| view! {
                             <h2>{t!(i18n, referrals.proposals_heading)}</h2>
@@ -292,6 +293,7 @@ pub fn ReferralPage() -> impl IntoView {
                                     {e.note.map(|n| format!(" · {}", match (e.event.as_str(), n.as_str()) {
                                         ("first_contact", channel) => crate::ui::explain::channel_text(channel, locale).to_owned(),
                                         (_, "consent_withdrawn") => t_string!(i18n, referrals.consent_withdrawn_note).to_string(),
+                                        (_, "consent_expired") => t_string!(i18n, referrals.consent_expired_note).to_string(),
                                         _ => n.clone(),
                                     }))}
                                 </li>

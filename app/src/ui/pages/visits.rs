@@ -16,6 +16,7 @@ use crate::{
     },
     domain::{
         ids::{ClientId, UserId},
+        text,
         visits::{format_cents, format_minutes, format_tenths},
     },
     i18n::*,
@@ -223,6 +224,8 @@ pub fn VisitPage() -> impl IntoView {
                     let note_default = kept("outcome", "note").or_else(|| visit.outcome_note.clone()).unwrap_or_default();
                     let (hours_error, km_error, outcome_error, start_error) = (field("hours"), field("km"), field("outcome"), field("start"));
                     let (date_error, end_error) = (field("date"), field("end"));
+                    let (note_error, excess_error) = (field("note"), field("excess_reason"));
+                    let excess_default = kept("outcome", "excess_reason").or_else(|| visit.excess_reason.clone()).unwrap_or_default();
                     view! {
                         <Title text=title.clone() />
                         <h1>{title}</h1>
@@ -287,18 +290,29 @@ pub fn VisitPage() -> impl IntoView {
                                         <label for="hours">{td_string!(locale, visits.hours)}</label>
                                         <span class="field__hint">{td_string!(locale, visits.hours_hint)}</span>
                                         {hours_error.map(|code| view! { <span class="field__error">{validation_text(locale, code)}</span> })}
-                                        <input id="hours" name="hours" inputmode="decimal" value=hours_default aria-invalid=hours_error.map(|_| "true") />
+                                        <input id="hours" name="hours" inputmode="decimal" maxlength="10" value=hours_default aria-invalid=hours_error.map(|_| "true") />
                                     </div>
                                     <div class="field">
                                         <label for="km">{td_string!(locale, visits.km)}</label>
                                         {km_error.map(|code| view! { <span class="field__error">{validation_text(locale, code)}</span> })}
-                                        <input id="km" name="km" inputmode="decimal" value=km_default aria-invalid=km_error.map(|_| "true") />
+                                        <input id="km" name="km" inputmode="decimal" maxlength="10" value=km_default aria-invalid=km_error.map(|_| "true") />
                                     </div>
                                     <div class="field">
                                         <label for="note">{td_string!(locale, visits.note)}</label>
                                         <span class="field__hint">{td_string!(locale, visits.note_hint)}</span>
-                                        <textarea id="note" name="note">{note_default}</textarea>
+                                        {note_error.map(|code| view! { <span class="field__error" id="note-error">{validation_text(locale, code)}</span> })}
+                                        <textarea id="note" name="note" maxlength=text::NOTE.to_string() aria-invalid=note_error.map(|_| "true") aria-describedby=note_error.map(|_| "note-error")>{note_default}</textarea>
                                     </div>
+                                    // Asked for when the hours or kilometres go beyond what the visit and its
+                                    // travel explain; shown from the start when it was asked or given.
+                                    {(excess_error.is_some() || !excess_default.is_empty()).then(|| view! {
+                                        <div class="field">
+                                            <label for="excess_reason">{td_string!(locale, visits.excess_reason)}</label>
+                                            <span class="field__hint">{td_string!(locale, visits.excess_reason_hint)}</span>
+                                            {excess_error.map(|code| view! { <span class="field__error" id="excess-error">{validation_text(locale, code)}</span> })}
+                                            <textarea id="excess_reason" name="excess_reason" maxlength=text::REASON.to_string() aria-invalid=excess_error.map(|_| "true") aria-describedby=excess_error.map(|_| "excess-error")>{excess_default.clone()}</textarea>
+                                        </div>
+                                    })}
                                     <button class="button" type="submit">{td_string!(locale, visits.save_outcome)}</button>
                                 </ActionForm>
                             </section>
@@ -415,7 +429,7 @@ pub fn NewVisitPage() -> impl IntoView {
                                 <label for="form-place">{t!(i18n, visits.place)}</label>
                                 <span class="field__hint" id="form-place-hint">{t!(i18n, visits.place_hint)}</span>
                                 {field("place").map(|code| view! { <span class="field__error">{validation_text(locale, code)}</span> })}
-                                <input id="form-place" name="form[place]" list="places" autocomplete="off" aria-describedby="form-place-hint"
+                                <input id="form-place" name="form[place]" list="places" autocomplete="off" maxlength=text::LINE.to_string() aria-describedby="form-place-hint"
                                     value=value("place", &choices.client_place) />
                             </div>
                             <TextField name="form[address]" label=t_string!(i18n, visits.address).to_string() value=kept(FORM, "address")
@@ -445,13 +459,13 @@ pub fn NewVisitPage() -> impl IntoView {
                                             <div class="field field--inline">
                                                 <label for=format!("form-km_{}", i - 1)>{td_string!(locale, visits.leg_km)}</label>
                                                 {km_error.map(|code| view! { <span class="field__error">{validation_text(locale, code)}</span> })}
-                                                <input id=format!("form-km_{}", i - 1) name=km_name inputmode="decimal" value=kept(FORM, &km) />
+                                                <input id=format!("form-km_{}", i - 1) name=km_name inputmode="decimal" maxlength="10" value=kept(FORM, &km) />
                                             </div>
                                         })}
                                         <div class="field">
                                             <label for=format!("form-stop_{i}")>{td_string!(locale, visits.stop)}" "{i}</label>
                                             {stop_error.map(|code| view! { <span class="field__error">{validation_text(locale, code)}</span> })}
-                                            <input id=format!("form-stop_{i}") name=stop_name list="places" autocomplete="off" value=kept(FORM, &stop) />
+                                            <input id=format!("form-stop_{i}") name=stop_name list="places" autocomplete="off" maxlength=text::LINE.to_string() value=kept(FORM, &stop) />
                                         </div>
                                     }
                                 }).collect_view()}
@@ -551,7 +565,8 @@ pub fn MileagePage() -> impl IntoView {
                                         {view_data.rows.iter().map(|r| view! {
                                             <tr>
                                                 <td><a href=format!("/visits/{}", r.visit_id)>{r.date.clone()}</a></td>
-                                                <td>{visit_kind_text(&r.kind, locale)}{(r.status == "no_show").then(|| format!(" ({})", status_text("no_show", locale)))}</td>
+                                                <td>{visit_kind_text(&r.kind, locale)}{(r.status == "no_show").then(|| format!(" ({})", status_text("no_show", locale)))}
+                                                    {r.excess_reason.clone().map(|reason| view! { <div class="muted">{td_string!(locale, visits.excess_reason_short)}": "{reason}</div> })}</td>
                                                 <td>{format_minutes(r.minutes)}</td>
                                                 <td>{format_tenths(r.km_tenths, sep)}</td>
                                             </tr>
