@@ -103,6 +103,18 @@ impl Drop for TestDb {
                 if let Ok(runtime) = runtime {
                     runtime.block_on(async move {
                         if let Ok(admin) = Database::connect(url.as_str()).await {
+                            // The test's runtime is blocked in this drop, so a task of it that
+                            // was inside a transaction (the outbox sender, say) can never
+                            // finish it: end the connections still holding locks in the
+                            // schema, or the DROP would wait for them for ever.
+                            let _ = admin
+                                .execute_unprepared(&format!(
+                                    "SELECT pg_terminate_backend(l.pid) FROM pg_locks l \
+                                     JOIN pg_class c ON c.oid = l.relation \
+                                     JOIN pg_namespace n ON n.oid = c.relnamespace \
+                                     WHERE n.nspname = '{schema}' AND l.pid <> pg_backend_pid()"
+                                ))
+                                .await;
                             let _ =
                                 admin.execute_unprepared(&format!("DROP SCHEMA \"{schema}\" CASCADE")).await;
                             admin.close().await.ok();
