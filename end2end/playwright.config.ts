@@ -18,6 +18,10 @@ fs.mkdirSync(runDir, { recursive: true });
 const database = path.join(runDir, "e2e.db");
 export const mailDir = path.join(runDir, "mail");
 process.env.E2E_MAIL_DIR = mailDir;
+// Everything the server writes (logs and panic reports) is kept in the run's folder, and
+// server-log.ts fails the run if the server panicked.
+const serverLog = path.join(runDir, "server.log");
+process.env.E2E_SERVER_LOG = serverLog;
 
 const chromium = {
   executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
@@ -44,6 +48,7 @@ export default defineConfig({
   workers: 1,
   retries: 0,
   reporter: [["list"]],
+  globalTeardown: "./server-log.ts",
   timeout: 30_000,
   expect: { timeout: 10_000 },
   use: {
@@ -57,7 +62,8 @@ export default defineConfig({
     { name: "no-js", use: { ...phone, javaScriptEnabled: false } },
   ],
   webServer: {
-    command: `${serverBin} serve --demo`,
+    // Through tee: the output still shows in the run's console, and is kept in the file too.
+    command: `'${serverBin}' serve --demo 2>&1 | tee '${serverLog}'`,
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,

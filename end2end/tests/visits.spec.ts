@@ -3,7 +3,41 @@ import { DEMO, expectNoAxeViolations, hydrated, mailTo, signIn, signOut } from "
 
 // The demo server books Elina's day around its start: a ride to Kela and the pharmacy that
 // began three hours ago and a home visit that began 90 minutes ago, both with Matti. The
-// hydrated run records the first, the run without JavaScript the second.
+// hydrated run records the first, the run without JavaScript the second (the over-long note
+// test comes first and leaves the visit it opens as it was).
+
+test("an over-long note is refused in Finnish next to the note, what was typed is kept, and nothing is recorded", async ({ page }, testInfo) => {
+  await signIn(page, DEMO.guide);
+  await page.goto("/today");
+  const card = page.locator("li.visit").filter({ has: page.getByRole("link", { name: "Kirjaa käynti" }) }).first();
+  await card.getByRole("link", { name: "Kirjaa käynti" }).click();
+  await expect(page.getByRole("heading", { name: "Käynnin jälkeen" })).toBeVisible();
+  const visitUrl = new URL(page.url()).pathname;
+
+  // 4,001 characters, with letters outside ASCII: the limit counts characters, not bytes.
+  const note = "Kävimme Kelassa ja apteekissa; seuraavaksi pankki. ".repeat(80).slice(0, 4000) + "ä";
+  expect(note.length).toBe(4001);
+  const field = page.getByLabel("Muistiinpano");
+  // A browser stops typing at `maxlength`; what an old page, a script or a paste from
+  // elsewhere sends must still be refused by the server. Playwright evaluates in the page even
+  // when the page's own JavaScript is off, so this works in both projects.
+  await field.evaluate((el) => el.removeAttribute("maxlength"));
+  await field.fill(note);
+  await page.getByRole("button", { name: "Tallenna" }).click();
+
+  await expect(page).toHaveURL(new RegExp(`${visitUrl}(\\?|#|$)`)); // back on the same visit
+  await expect(page.getByText("Tarkista merkityt kohdat.")).toBeVisible();
+  const noteField = page.locator(".field").filter({ has: page.getByLabel("Muistiinpano") });
+  await expect(noteField.getByText("Teksti on liian pitkä.")).toBeVisible();
+  await expect(page.getByLabel("Muistiinpano")).toHaveValue(note);
+  await expectNoAxeViolations(page, testInfo);
+
+  // Nothing was recorded: the visit is still planned, with no outcome and no note.
+  await page.goto(visitUrl);
+  await expect(page.locator(".lead .badge")).toHaveText("Suunniteltu");
+  await expect(page.getByRole("heading", { name: "Kirjattu" })).toHaveCount(0);
+  await expect(page.getByLabel("Muistiinpano")).toHaveValue("");
+});
 
 test("a guide sees today's visits on the phone, taps done and records hours and kilometres", async ({ page }, testInfo) => {
   await signIn(page, DEMO.guide);
@@ -91,14 +125,28 @@ test("a guide makes a calendar link for the phone, sees it once, and can turn it
   expect((await page.request.get(new URL(link).pathname)).status()).toBe(404);
 });
 
-test("the agenda stays readable offline once loaded, and signing out removes the copy", async ({ page, context }, testInfo) => {
+test("the agenda stays readable offline once loaded, and only for the person whose session it is", async ({ page, context }, testInfo) => {
   test.skip(!hydrated(testInfo), "the offline copy is kept by a service worker, which needs JavaScript");
-  await signIn(page, DEMO.guide);
-  await page.goto("/today");
-  await page.evaluate(async () => { await navigator.serviceWorker.ready; });
-  await page.reload(); // now through the service worker, which keeps a copy
-  await expect(page.getByRole("heading", { level: 1, name: "Tänään" })).toBeVisible();
+  const saved = () => page.evaluate(async () => (await caches.match("/today")) !== undefined);
+  /** Loads the agenda through the service worker, which keeps a copy. */
+  const loadAgenda = async () => {
+    await page.goto("/today");
+    await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+    await page.reload(); // the first load may have come before the worker took over
+    await expect(page.getByRole("heading", { level: 1, name: "Tänään" })).toBeVisible();
+    expect(await saved(), "a saved copy").toBe(true);
+  };
+  /** Offline, the agenda of Elina's day (her visits with Matti) is not shown. */
+  const offlineShowsNoAgenda = async () => {
+    await context.setOffline(true);
+    const answer = await page.goto("/today").catch(() => null);
+    expect(answer?.headers()["x-rinnalla-saved-at"], "no saved copy served").toBeFalsy();
+    await expect(page.getByRole("link", { name: /· Matti$/ })).toHaveCount(0);
+    await context.setOffline(false);
+  };
 
+  await signIn(page, DEMO.guide);
+  await loadAgenda();
   await context.setOffline(true);
   const offline = await page.reload();
   expect(offline?.headers()["x-rinnalla-saved-at"], "served from the saved copy").toBeTruthy();
@@ -106,6 +154,28 @@ test("the agenda stays readable offline once loaded, and signing out removes the
   await expect(page.getByRole("link", { name: /· Matti$/ }).first()).toBeVisible();
   await context.setOffline(false);
 
+  // The session ends without signing out (the cookie is gone, as after the idle limit): the
+  // agenda is redirected to sign-in, and the copy goes with the session.
+  await context.clearCookies();
+  await page.goto("/today");
+  await expect(page).toHaveURL(/\/sign-in\?next=\/today$/);
+  expect(await saved(), "the copy is dropped").toBe(false);
+  await offlineShowsNoAgenda();
+
+  // Elina signs in again and loads her day; then Merja signs in on the same phone, straight
+  // from Elina's session (the sign-in page still names Elina, so her copy is kept until the
+  // first page that names Merja).
+  await signIn(page, DEMO.guide);
+  await loadAgenda();
+  await page.goto("/sign-in");
+  expect(await saved(), "a page of Elina's keeps her copy").toBe(true);
+  await signIn(page, "merja.hautala@rinnalla.example");
+  await expect(page.getByRole("heading", { level: 1, name: /Merja/ })).toBeVisible();
+  expect(await saved(), "Merja's first page drops Elina's copy").toBe(false);
+  await offlineShowsNoAgenda();
+
+  // Merja's own day is kept for her, and signing out removes it.
+  await loadAgenda();
   await signOut(page, testInfo);
-  expect(await page.evaluate(async () => (await caches.match("/today")) === undefined)).toBe(true);
+  expect(await saved()).toBe(false);
 });

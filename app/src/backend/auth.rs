@@ -88,6 +88,8 @@ pub async fn current_user(
             None
         }
     };
+    // Always the server's own id: the server sets a fresh one on every request and keeps any
+    // id the client sent apart, so the audit trail's request ids are never the client's choice.
     let request_id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
     let client_address = client_address(&request, state.settings.trust_forwarded_for);
     // A page load after a refused form post shows what was typed; take it from the session.
@@ -100,13 +102,40 @@ pub async fn current_user(
     if is_page_load && let Some(flash) = super::request::take_flash(&session).await {
         request.extensions_mut().insert(flash);
     }
+    let person = user.as_ref().map(|user| person_key(user.id.0));
     request.extensions_mut().insert(RequestContext {
         user,
         request_id,
         client_address,
         session: Some(session),
     });
-    next.run(request).await
+    let mut response = next.run(request).await;
+    mark_person(&mut response, person);
+    response
+}
+
+/// The header naming whose page an HTML answer is: the offline agenda (`public/sw.js`) keeps
+/// one person's copy and drops it when a page names someone else or nobody.
+pub const PERSON_HEADER: &str = "x-rinnalla-person";
+
+/// An opaque key for a person: a hash of the account id, the same on every sign-in. Neither a
+/// secret nor the session id; it only tells one person's pages from another's.
+pub fn person_key(user_id: i64) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("rinnalla-person:{user_id}").as_bytes());
+    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Every HTML page says whose it is (empty when nobody is signed in).
+fn mark_person(response: &mut Response, person: Option<String>) {
+    let html = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if html && let Ok(value) = axum::http::HeaderValue::from_str(&person.unwrap_or_default()) {
+        response.headers_mut().insert(axum::http::HeaderName::from_static(PERSON_HEADER), value);
+    }
 }
 
 async fn resolve(
@@ -248,4 +277,17 @@ pub async fn prune_sign_in_failures(db: &impl ConnectionTrait, now: DateTime<Utc
         .exec(db)
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod person_key_tests {
+    use super::person_key;
+
+    #[test]
+    fn a_person_has_one_opaque_key_and_people_differ() {
+        assert_eq!(person_key(7), person_key(7));
+        assert_ne!(person_key(7), person_key(8));
+        assert_eq!(person_key(7).len(), 32);
+        assert!(person_key(7).chars().all(|c| c.is_ascii_hexdigit()));
+    }
 }
