@@ -102,6 +102,21 @@ async fn status_of(
 
 /// Every visit function answers 403 to a former guide, for each of the client's visits.
 async fn former_guide_is_refused_everywhere(server: &TestServer, former: &reqwest::Client, visits: &Visits) {
+    // The client's own visit functions: their list, the booking form's choices, booking.
+    let client =
+        visit::Entity::find_by_id(visits.tomorrow).one(&server.db.conn).await.unwrap().unwrap().client_id;
+    assert_eq!(status_of(former, server, "/api/visits/for-client", &[("client_id", id(client))]).await, 403);
+    assert_eq!(status_of(former, server, "/api/visits/choices", &[("client_id", id(client))]).await, 403);
+    let date = local(10, 12).with_timezone(&HELSINKI).format("%Y-%m-%d").to_string();
+    let form = [
+        ("form[client_id]", id(client)),
+        ("form[kind]", "home_visit".into()),
+        ("form[date]", date),
+        ("form[start]", "12:00".into()),
+        ("form[end]", "13:00".into()),
+        ("form[place]", "Seinäjoki".into()),
+    ];
+    assert_eq!(status_of(former, server, "/api/visits/book", &form).await, 403);
     for visit in [visits.yesterday, visits.tomorrow, visits.next_week] {
         assert_eq!(
             status_of(former, server, "/api/visits/get", &[("id", id(visit))]).await,
