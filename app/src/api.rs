@@ -1,5 +1,6 @@
 //! Server functions: thin. Each one finds the request's context, lets a service authorize
-//! (through the one policy) and do the work, and returns DTOs or the typed [`AppError`].
+//! (through the one policy) and do the work, and returns DTOs or the typed [`AppError`]. The
+//! wire types live in [`crate::dto`] and are re-exported here, area by area.
 //! Endpoints are named explicitly; [`ENDPOINTS`] lists every one with what guards it, and the
 //! tests fail when a server function is missing from it.
 
@@ -7,17 +8,17 @@ pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod clients;
-pub mod error;
-pub mod forms;
 pub mod guidance;
 pub mod guides;
 pub mod language;
 pub mod outbox;
 pub mod referrals;
+#[cfg(feature = "ssr")]
+pub mod request;
 pub mod settings;
 pub mod visits;
 
-pub use error::AppError;
+pub use crate::dto::{AppError, error, forms};
 
 use crate::domain::policy::Action;
 

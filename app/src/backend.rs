@@ -12,6 +12,7 @@ pub mod db;
 pub mod demo;
 pub mod emails;
 pub mod entities;
+pub mod error;
 pub mod guidance;
 pub mod guides;
 pub mod mail;
@@ -19,7 +20,6 @@ pub mod outbox;
 pub mod outbox_admin;
 pub mod passwords;
 pub mod referrals;
-pub mod request;
 pub mod session_store;
 pub mod settings;
 pub mod state;
@@ -29,4 +29,5 @@ pub mod visits;
 #[cfg(any(test, feature = "test-support"))]
 pub mod testing;
 
+pub use error::{JobError, find};
 pub use state::{AppState, Settings};

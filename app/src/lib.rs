@@ -7,7 +7,9 @@ include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 pub mod api;
 pub mod domain;
+pub mod dto;
 pub mod ui;
+pub mod words;
 
 #[cfg(feature = "ssr")]
 pub mod backend;

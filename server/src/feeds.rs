@@ -4,7 +4,7 @@
 
 use app::{
     api::AppError,
-    backend::{AppState, auth::RequestContext, ctx::Ctx, visits},
+    backend::{AppState, auth::RequestContext, visits},
 };
 use axum::{
     Extension,
@@ -44,12 +44,7 @@ pub async fn payroll(
 ) -> Response {
     let Some(user) = request.user else { return error_response(&AppError::Unauthorized) };
     let month = file.strip_suffix(".csv").unwrap_or(&file);
-    let ctx = Ctx {
-        db: state.db.clone(),
-        actor: user.actor(),
-        request_id: request.request_id,
-        now: chrono::Utc::now(),
-    };
+    let ctx = state.ctx(user.actor(), request.request_id);
     match visits::payroll_csv(&ctx, month, state.settings.km_rate_cents).await {
         Ok((name, csv)) => (
             [

@@ -5,7 +5,10 @@
 
 use std::sync::Arc;
 
-use app::backend::{AppState, auth, request::provide_request_context, session_store::DbSessionStore};
+use app::{
+    api::request::provide_request_context,
+    backend::{AppState, auth, session_store::DbSessionStore},
+};
 use axum::{
     Router,
     extract::{DefaultBodyLimit, Request},

@@ -7,7 +7,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use app::backend::request::CspNonce;
+use app::api::request::CspNonce;
 
 #[derive(Clone, Debug)]
 pub struct SecuritySettings {

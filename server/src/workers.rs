@@ -33,7 +33,7 @@ async fn send_outbox(state: AppState, poll: Duration) {
             Err(error) => tracing::error!(%error, "the outbox sender could not reach the database"),
         }
         tokio::select! {
-            () = sender.wakeup.notified() => {}
+            () = sender.wakeup.woken() => {}
             () = tokio::time::sleep(poll) => {}
         }
     }
@@ -57,7 +57,7 @@ async fn housekeeping(state: AppState) {
             Ok(0) => {}
             Ok(queued) => {
                 tracing::info!(queued, "first-contact escalations queued");
-                state.outbox.wakeup.notify_one();
+                state.outbox.wakeup.wake();
             }
             Err(error) => tracing::warn!(?error, "could not check waiting referrals"),
         }
@@ -66,7 +66,7 @@ async fn housekeeping(state: AppState) {
             Ok(0) => {}
             Ok(stopped) => {
                 tracing::info!(stopped, "clients whose consent ran out are no longer shared");
-                state.outbox.wakeup.notify_one();
+                state.outbox.wakeup.wake();
             }
             Err(error) => tracing::warn!(?error, "could not check consents that ran out"),
         }
@@ -75,7 +75,7 @@ async fn housekeeping(state: AppState) {
             Ok(0) => {}
             Ok(queued) => {
                 tracing::info!(queued, "visit reminders queued");
-                state.outbox.wakeup.notify_one();
+                state.outbox.wakeup.wake();
             }
             Err(error) => tracing::warn!(?error, "could not queue visit reminders"),
         }

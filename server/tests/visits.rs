@@ -74,6 +74,7 @@ async fn ctx_of(server: &TestServer, email: &str) -> Ctx {
         actor: Actor { user_id: UserId(id), roles },
         request_id: None,
         now: Utc::now(),
+        mailing: app::backend::ctx::Mailing::detached(server.url.clone()),
     }
 }
 
@@ -249,7 +250,7 @@ async fn the_calendar_feed_parses_back_to_the_same_instants_and_a_revoked_link_i
         .await;
 
         let ctx = ctx_of(&server, demo::GUIDE).await;
-        let link = visits::new_feed(&ctx, &server.url).await.unwrap();
+        let link = visits::new_feed(&ctx).await.unwrap();
         let path = link.strip_prefix(&server.url).unwrap();
         let response = reqwest::get(server.at(path)).await.unwrap();
         assert_eq!(response.status(), 200);
@@ -270,7 +271,7 @@ async fn the_calendar_feed_parses_back_to_the_same_instants_and_a_revoked_link_i
         assert_eq!(rows[2].starts_at.with_timezone(&HELSINKI).format("%H:%M").to_string(), "10:00");
 
         // A new link revokes the old one; revoking leaves none.
-        let second = visits::new_feed(&ctx, &server.url).await.unwrap();
+        let second = visits::new_feed(&ctx).await.unwrap();
         assert_eq!(reqwest::get(server.at(path)).await.unwrap().status(), 404);
         let second_path = second.strip_prefix(&server.url).unwrap();
         assert_eq!(reqwest::get(server.at(second_path)).await.unwrap().status(), 200);
@@ -463,5 +464,23 @@ async fn the_day_before_the_guide_is_reminded_with_the_clients_channel_once() {
             "the client's channel, in Finnish: {}",
             reminder.text_body
         );
+    }
+}
+
+#[tokio::test]
+async fn a_booked_visits_invitation_leaves_at_once_not_at_the_next_poll() {
+    for db in app::backend::testing::databases().await {
+        assert!(app::backend::demo::seed(&db.conn).await.unwrap());
+        // An hour between looks at the outbox: within the wait below, only the wake-up that the
+        // booking itself gives the sender can deliver the invitation.
+        let server = TestServer::start_with(db, &["--outbox-poll-secs", "3600"]).await;
+        let matti = client_id(&server, "Matti").await;
+        let coordinator = server.signed_in(demo::COORDINATOR).await;
+        let form = booking(matti, "three_way", "2027-03-03", "13:00", "14:00", "Seinäjoki");
+        let response = call(&coordinator, &server, "/api/visits/book", &form).await;
+        assert!(response.status().is_success(), "{}", response.text().await.unwrap());
+        server
+            .wait_for_mail(|m| m.to.contains(demo::SOCIAL_WORKER) && m.subject.contains("2027-03-03"))
+            .await;
     }
 }

@@ -1,61 +1,14 @@
 //! The audit trail, for admins: every event with filters, and one client's report.
 
+pub use crate::dto::audit::*;
+
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use super::AppError;
 
-/// One row of the audit pages.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditRow {
-    /// UTC, RFC 3339; shown in Helsinki time.
-    pub at: String,
-    pub actor_name: Option<String>,
-    pub actor_id: Option<i64>,
-    pub action: String,
-    pub entity: String,
-    pub entity_id: Option<String>,
-    pub outcome: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditPage {
-    pub rows: Vec<AuditRow>,
-    pub total: u64,
-    pub page: u64,
-    pub page_size: u64,
-}
-
-/// The filter form's fields (all optional; dates as YYYY-MM-DD in Helsinki time).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditQuery {
-    #[serde(default)]
-    pub actor: String,
-    #[serde(default)]
-    pub entity: String,
-    #[serde(default)]
-    pub entity_id: String,
-    #[serde(default)]
-    pub action: String,
-    #[serde(default)]
-    pub from: String,
-    #[serde(default)]
-    pub until: String,
-    #[serde(default)]
-    pub denied_only: String,
-    #[serde(default)]
-    pub page: u64,
-}
-
 #[server(endpoint = "audit/list")]
 pub async fn list_audit_events(query: AuditQuery) -> Result<AuditPage, AppError> {
-    crate::backend::request::finish(
-        async move {
-            let ctx = crate::backend::request::ctx()?;
-            crate::backend::audit_log::list(&ctx, &query).await
-        }
-        .await,
-    )
+    super::request::serve(async |ctx| crate::backend::audit_log::list(ctx, &query).await).await
 }
 
 /// Who has seen or changed one client's data.
@@ -64,11 +17,6 @@ pub async fn client_audit_report(
     client_id: crate::domain::ids::ClientId,
     page: u64,
 ) -> Result<AuditPage, AppError> {
-    crate::backend::request::finish(
-        async move {
-            let ctx = crate::backend::request::ctx()?;
-            crate::backend::audit_log::client_report(&ctx, client_id, page).await
-        }
-        .await,
-    )
+    super::request::serve(async |ctx| crate::backend::audit_log::client_report(ctx, client_id, page).await)
+        .await
 }

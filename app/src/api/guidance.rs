@@ -1,36 +1,11 @@
 //! Guidance periods and transfers.
 
+pub use crate::dto::guidance::*;
+
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use super::AppError;
-#[cfg(feature = "ssr")]
-use crate::backend::request::finish;
 use crate::domain::ids::{ClientId, UserId};
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PeriodView {
-    pub id: i64,
-    pub guide_id: UserId,
-    pub started_at: String,
-    /// `YYYY-MM-DD`.
-    pub planned_end: String,
-    pub review_due: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TransferView {
-    pub id: i64,
-    pub client_id: ClientId,
-    pub client_name: String,
-    pub from_guide: String,
-    pub reason: String,
-    pub requested_by: Option<String>,
-    pub requested_at: String,
-    /// How many times the client has changed guide before: shown when deciding, because every
-    /// change sets a client back.
-    pub earlier_transfers: u64,
-}
 
 #[server(endpoint = "guidance/update")]
 pub async fn update_guidance_plan(
@@ -38,52 +13,37 @@ pub async fn update_guidance_plan(
     planned_end: String,
     review_due: String,
 ) -> Result<(), AppError> {
-    finish(
-        async {
-            let ctx = crate::backend::request::ctx()?;
-            crate::backend::guidance::update_plan(&ctx, client_id, &planned_end, &review_due).await?;
-            leptos_axum::redirect(&format!("/clients/{client_id}?saved=1"));
-            Ok(())
-        }
-        .await,
-    )
+    super::request::serve(async |ctx| {
+        crate::backend::guidance::update_plan(ctx, client_id, &planned_end, &review_due).await?;
+        leptos_axum::redirect(&format!("/clients/{client_id}?saved=1"));
+        Ok(())
+    })
+    .await
 }
 
 #[server(endpoint = "guidance/end")]
 pub async fn end_guidance(client_id: ClientId, reason: String) -> Result<(), AppError> {
-    finish(
-        async {
-            let ctx = crate::backend::request::ctx()?;
-            crate::backend::guidance::end(&ctx, client_id, &reason).await?;
-            leptos_axum::redirect(&format!("/clients/{client_id}?ended=1"));
-            Ok(())
-        }
-        .await,
-    )
+    super::request::serve(async |ctx| {
+        crate::backend::guidance::end(ctx, client_id, &reason).await?;
+        leptos_axum::redirect(&format!("/clients/{client_id}?ended=1"));
+        Ok(())
+    })
+    .await
 }
 
 #[server(endpoint = "transfers/request")]
 pub async fn request_transfer(client_id: ClientId, reason: String) -> Result<(), AppError> {
-    finish(
-        async {
-            let ctx = crate::backend::request::ctx()?;
-            crate::backend::guidance::request_transfer(&ctx, client_id, &reason).await?;
-            leptos_axum::redirect(&format!("/clients/{client_id}?transfer_requested=1"));
-            Ok(())
-        }
-        .await,
-    )
+    super::request::serve(async |ctx| {
+        crate::backend::guidance::request_transfer(ctx, client_id, &reason).await?;
+        leptos_axum::redirect(&format!("/clients/{client_id}?transfer_requested=1"));
+        Ok(())
+    })
+    .await
 }
 
 #[server(endpoint = "transfers/list")]
 pub async fn pending_transfers() -> Result<Vec<TransferView>, AppError> {
-    finish(
-        async {
-            let ctx = crate::backend::request::ctx()?;
-            crate::backend::guidance::pending_transfers(&ctx).await
-        }
-        .await,
-    )
+    super::request::serve(async |ctx| crate::backend::guidance::pending_transfers(ctx).await).await
 }
 
 /// `approve` "true" with `to_guide`, or "false".
@@ -93,13 +53,10 @@ pub async fn decide_transfer(
     approve: bool,
     #[server(default)] to_guide: Option<UserId>,
 ) -> Result<(), AppError> {
-    finish(
-        async {
-            let ctx = crate::backend::request::ctx()?;
-            let client = crate::backend::guidance::decide_transfer(&ctx, id, approve, to_guide).await?;
-            leptos_axum::redirect(&format!("/clients/{client}?transfer_decided=1"));
-            Ok(())
-        }
-        .await,
-    )
+    super::request::serve(async |ctx| {
+        let client = crate::backend::guidance::decide_transfer(ctx, id, approve, to_guide).await?;
+        leptos_axum::redirect(&format!("/clients/{client}?transfer_decided=1"));
+        Ok(())
+    })
+    .await
 }

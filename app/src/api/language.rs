@@ -8,7 +8,7 @@ use super::AppError;
 /// Sets the language and sends the user back to `next` (a path on this site).
 #[server(endpoint = "language")]
 pub async fn set_language(language: String, next: String) -> Result<(), AppError> {
-    crate::backend::request::finish(
+    crate::api::request::finish(
         async move {
             use crate::api::error::ValidationCode;
             use crate::domain::navigation::same_site_path;

@@ -2,336 +2,88 @@
 //! worker with the client) proposes a guide with the reasons in view, the guide accepts or
 //! declines, and the 7-day clock runs until the guide has reached the client.
 
-use std::collections::BTreeMap;
+pub use crate::dto::referrals::*;
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use super::AppError;
-use crate::domain::{
-    ids::{ClientId, UserId},
-    matching::{Contribution, Exclusion},
-    referrals::Clock,
-};
-
-/// A lived-experience topic with its names.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TopicView {
-    pub code: String,
-    pub name_fi: String,
-    pub name_sv: String,
-    pub name_en: String,
-}
-
-impl TopicView {
-    pub fn name(&self, locale: &str) -> &str {
-        match locale {
-            "sv" => &self.name_sv,
-            "en" => &self.name_en,
-            _ => &self.name_fi,
-        }
-    }
-}
-
-/// The referral form (done on a phone in two minutes). Checkboxes arrive as `needs[debt]=on`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReferralForm {
-    /// First name or nickname: what the client wants to be called.
-    pub display_name: String,
-    pub place: String,
-    #[serde(default)]
-    pub pickup_address: String,
-    #[serde(default)]
-    pub phone: String,
-    #[serde(default)]
-    pub contact_channel: String,
-    #[serde(default)]
-    pub languages: BTreeMap<String, String>,
-    #[serde(default)]
-    pub needs: BTreeMap<String, String>,
-    /// What the client wants, in their own words.
-    #[serde(default)]
-    pub client_words: String,
-    #[serde(default)]
-    pub urgent: String,
-    #[serde(default)]
-    pub guide_wishes: String,
-    #[serde(default)]
-    pub preferred_gender: String,
-    #[serde(default)]
-    pub needs_rides: String,
-    /// The client has agreed to guidance and to sharing what is needed with the guide.
-    #[serde(default)]
-    pub consent: String,
-    #[serde(default)]
-    pub consent_shared_with: String,
-    #[serde(default)]
-    pub consent_valid_until: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReferralSummary {
-    pub id: i64,
-    pub client_id: ClientId,
-    pub client_name: String,
-    pub place: String,
-    pub status: String,
-    pub urgent: bool,
-    /// RFC 3339.
-    pub submitted_at: String,
-    pub clock: Clock,
-    pub guide_name: Option<String>,
-    pub referred_by_name: Option<String>,
-    pub needs: Vec<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TimelineEntry {
-    pub event: String,
-    pub at: String,
-    pub actor_name: Option<String>,
-    pub note: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ProposalView {
-    pub id: i64,
-    pub guide_id: UserId,
-    pub guide_name: String,
-    pub milli_score: u32,
-    pub contributions: Vec<Contribution>,
-    pub chosen_by: String,
-    pub response: String,
-    pub reason: Option<String>,
-    pub proposed_at: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ConsentView {
-    pub id: i64,
-    pub purpose: String,
-    pub shared_with: String,
-    pub given_at: String,
-    pub valid_until: Option<String>,
-    pub withdrawn_at: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReferralDetail {
-    pub summary: ReferralSummary,
-    pub client_words: String,
-    pub languages: Vec<String>,
-    pub contact_channel: String,
-    pub guide_wishes: Option<String>,
-    pub preferred_gender: Option<String>,
-    pub needs_rides: bool,
-    pub first_contact_at: Option<String>,
-    pub first_contact_channel: Option<String>,
-    pub timeline: Vec<TimelineEntry>,
-    pub proposals: Vec<ProposalView>,
-    pub consents: Vec<ConsentView>,
-    pub topics: Vec<TopicView>,
-    /// What the viewer may do here.
-    pub can_propose: bool,
-    /// The viewer sees all of it; a guide who is only being asked sees what they need to decide.
-    pub in_full: bool,
-}
-
-/// A guide who can be proposed, with the reasons.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CandidateView {
-    pub guide_id: UserId,
-    pub guide_name: String,
-    pub place: String,
-    pub milli_score: u32,
-    pub contributions: Vec<Contribution>,
-    pub topics: Vec<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NotEligibleView {
-    pub guide_id: UserId,
-    pub guide_name: String,
-    pub reasons: Vec<Exclusion>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RankingView {
-    pub candidates: Vec<CandidateView>,
-    pub not_eligible: Vec<NotEligibleView>,
-    pub topics: Vec<TopicView>,
-}
-
-/// A guide's introduction, as shown to the client choosing.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct IntroductionView {
-    pub guide_id: UserId,
-    pub first_name: String,
-    pub place: String,
-    pub introduction: String,
-}
-
-/// One line of a batch proposal.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BatchLine {
-    pub referral_id: i64,
-    pub client_name: String,
-    pub place: String,
-    pub days_waiting: i64,
-    pub guide_id: Option<UserId>,
-    pub guide_name: Option<String>,
-    pub milli_score: Option<u32>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BatchPlan {
-    pub lines: Vec<BatchLine>,
-    pub placed: usize,
-    /// How many a one-by-one assignment in queue order would have placed.
-    pub greedy_placed: usize,
-}
-
-/// A proposal as the guide sees it: enough about the client to decide, nothing more.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ProposalForGuide {
-    pub id: i64,
-    pub referral_id: i64,
-    pub client_name: String,
-    pub place: String,
-    pub needs: Vec<String>,
-    pub client_words: String,
-    pub milli_score: u32,
-    pub contributions: Vec<Contribution>,
-    pub proposed_at: String,
-    pub topics: Vec<TopicView>,
-}
-
-#[cfg(feature = "ssr")]
-use crate::backend::request::finish;
+use crate::domain::ids::UserId;
 
 #[server(endpoint = "topics/list")]
 pub async fn list_topics() -> Result<Vec<TopicView>, AppError> {
-    finish(crate::backend::referrals::topics(&crate::backend::request::state()?.db).await)
+    super::request::serve_visitor(async |visitor| crate::backend::referrals::topics(&visitor.db).await).await
 }
 
 #[server(endpoint = "referrals/submit")]
 pub async fn submit_referral(form: ReferralForm) -> Result<(), AppError> {
-    let result = async {
-        let ctx = crate::backend::request::ctx()?;
-        crate::backend::referrals::submit(&ctx, &form).await
-    }
-    .await;
-    crate::backend::request::keep_form_on_error("referrals/submit", &result, &form).await;
-    let id = finish(result)?;
+    let id = super::request::serve_form("referrals/submit", &form, async |ctx| {
+        crate::backend::referrals::submit(ctx, &form).await
+    })
+    .await?;
     leptos_axum::redirect(&format!("/referrals/{id}?submitted=1"));
     Ok(())
 }
 
 #[server(endpoint = "referrals/list")]
 pub async fn list_referrals() -> Result<Vec<ReferralSummary>, AppError> {
-    finish(
-        async {
-            let ctx = crate::backend::request::ctx()?;
-            crate::backend::referrals::list(&ctx).await
-        }
-        .await,
-    )
+    super::request::serve(async |ctx| crate::backend::referrals::list(ctx).await).await
 }
 
 #[server(endpoint = "referrals/get")]
 pub async fn get_referral(id: i64) -> Result<ReferralDetail, AppError> {
-    finish(
-        async {
-            let ctx = crate::backend::request::ctx()?;
-            crate::backend::referrals::detail(&ctx, id).await
-        }
-        .await,
-    )
+    super::request::serve(async |ctx| crate::backend::referrals::detail(ctx, id).await).await
 }
 
 #[server(endpoint = "referrals/ranking")]
 pub async fn referral_ranking(id: i64) -> Result<RankingView, AppError> {
-    finish(
-        async {
-            let ctx = crate::backend::request::ctx()?;
-            crate::backend::referrals::ranking(&ctx, id).await
-        }
-        .await,
-    )
+    super::request::serve(async |ctx| crate::backend::referrals::ranking(ctx, id).await).await
 }
 
 /// Asks `guide_id` to take the referral on. `chosen_by`: "coordinator", "social_worker" or
 /// "client" (the client chose from the introductions).
 #[server(endpoint = "referrals/propose")]
 pub async fn propose_guide(id: i64, guide_id: UserId, chosen_by: String) -> Result<(), AppError> {
-    finish(
-        async {
-            let ctx = crate::backend::request::ctx()?;
-            crate::backend::referrals::propose(&ctx, id, guide_id, &chosen_by).await?;
-            leptos_axum::redirect(&format!("/referrals/{id}?proposed=1"));
-            Ok(())
-        }
-        .await,
-    )
+    super::request::serve(async |ctx| {
+        crate::backend::referrals::propose(ctx, id, guide_id, &chosen_by).await?;
+        leptos_axum::redirect(&format!("/referrals/{id}?proposed=1"));
+        Ok(())
+    })
+    .await
 }
 
 #[server(endpoint = "referrals/introductions")]
 pub async fn guide_introductions(id: i64, guides: Vec<UserId>) -> Result<Vec<IntroductionView>, AppError> {
-    finish(
-        async {
-            let ctx = crate::backend::request::ctx()?;
-            crate::backend::referrals::introductions(&ctx, id, &guides).await
-        }
-        .await,
-    )
+    super::request::serve(async |ctx| crate::backend::referrals::introductions(ctx, id, &guides).await).await
 }
 
 #[server(endpoint = "referrals/batch-preview")]
 pub async fn batch_preview() -> Result<BatchPlan, AppError> {
-    finish(
-        async {
-            let ctx = crate::backend::request::ctx()?;
-            crate::backend::referrals::batch_preview(&ctx).await
-        }
-        .await,
-    )
+    super::request::serve(async |ctx| crate::backend::referrals::batch_preview(ctx).await).await
 }
 
 #[server(endpoint = "referrals/batch-apply")]
 pub async fn batch_apply() -> Result<(), AppError> {
-    finish(
-        async {
-            let ctx = crate::backend::request::ctx()?;
-            let count = crate::backend::referrals::batch_apply(&ctx).await?;
-            leptos_axum::redirect(&format!("/referrals?batch={count}"));
-            Ok(())
-        }
-        .await,
-    )
+    super::request::serve(async |ctx| {
+        let count = crate::backend::referrals::batch_apply(ctx).await?;
+        leptos_axum::redirect(&format!("/referrals?batch={count}"));
+        Ok(())
+    })
+    .await
 }
 
 #[server(endpoint = "referrals/first-contact")]
 pub async fn record_first_contact(id: i64, channel: String) -> Result<(), AppError> {
-    finish(
-        async {
-            let ctx = crate::backend::request::ctx()?;
-            let client = crate::backend::referrals::record_first_contact(&ctx, id, &channel).await?;
-            leptos_axum::redirect(&format!("/clients/{client}?contact=1"));
-            Ok(())
-        }
-        .await,
-    )
+    super::request::serve(async |ctx| {
+        let client = crate::backend::referrals::record_first_contact(ctx, id, &channel).await?;
+        leptos_axum::redirect(&format!("/clients/{client}?contact=1"));
+        Ok(())
+    })
+    .await
 }
 
 #[server(endpoint = "proposals/mine")]
 pub async fn my_proposals() -> Result<Vec<ProposalForGuide>, AppError> {
-    finish(
-        async {
-            let ctx = crate::backend::request::ctx()?;
-            crate::backend::referrals::proposals_for_me(&ctx).await
-        }
-        .await,
-    )
+    super::request::serve(async |ctx| crate::backend::referrals::proposals_for_me(ctx).await).await
 }
 
 /// The guide's answer: `accept` "true" or "false"; a decline says why.
@@ -341,12 +93,9 @@ pub async fn respond_to_proposal(
     accept: bool,
     #[server(default)] reason: String,
 ) -> Result<(), AppError> {
-    let result = async {
-        let ctx = crate::backend::request::ctx()?;
-        crate::backend::referrals::respond(&ctx, id, accept, &reason).await
-    }
-    .await;
-    let client = finish(result)?;
+    let client =
+        super::request::serve(async |ctx| crate::backend::referrals::respond(ctx, id, accept, &reason).await)
+            .await?;
     match client {
         Some(client) => leptos_axum::redirect(&format!("/clients/{client}?accepted=1")),
         None => leptos_axum::redirect("/proposals?declined=1"),
@@ -356,13 +105,10 @@ pub async fn respond_to_proposal(
 
 #[server(endpoint = "consents/withdraw")]
 pub async fn withdraw_consent(id: i64) -> Result<(), AppError> {
-    finish(
-        async {
-            let ctx = crate::backend::request::ctx()?;
-            let client = crate::backend::referrals::withdraw_consent(&ctx, id).await?;
-            leptos_axum::redirect(&format!("/clients/{client}?consent_withdrawn=1"));
-            Ok(())
-        }
-        .await,
-    )
+    super::request::serve(async |ctx| {
+        let client = crate::backend::referrals::withdraw_consent(ctx, id).await?;
+        leptos_axum::redirect(&format!("/clients/{client}?consent_withdrawn=1"));
+        Ok(())
+    })
+    .await
 }

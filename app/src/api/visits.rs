@@ -2,199 +2,27 @@
 //! form, rescheduling and cancelling, the month's hours and kilometres, and the calendar feed
 //! link.
 
+pub use crate::dto::visits::*;
+
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use super::AppError;
-#[cfg(feature = "ssr")]
-use crate::backend::request::{finish, keep_form_on_error};
 use crate::domain::ids::{ClientId, UserId};
-
-/// The booking form as typed: local dates and times, the ride's stops in order with the
-/// kilometres of each leg when typed (empty means "estimate").
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct VisitForm {
-    pub client_id: i64,
-    pub kind: String,
-    /// `YYYY-MM-DD`, local.
-    pub date: String,
-    /// `HH:MM`, local.
-    pub start: String,
-    pub end: String,
-    pub place: String,
-    pub address: String,
-    /// `once`, `weekly` or `every_other_week`.
-    pub recurrence: String,
-    /// The last date of a series.
-    pub until: String,
-    pub stop_1: String,
-    pub stop_2: String,
-    pub stop_3: String,
-    pub stop_4: String,
-    pub stop_5: String,
-    pub km_1: String,
-    pub km_2: String,
-    pub km_3: String,
-    pub km_4: String,
-    /// The driver's user id; empty means the guide drives.
-    pub driver: String,
-    /// `allowance` or `bus_ticket`.
-    pub reimbursement: String,
-    pub ticket_price: String,
-}
-
-impl VisitForm {
-    pub fn stops(&self) -> Vec<String> {
-        [&self.stop_1, &self.stop_2, &self.stop_3, &self.stop_4, &self.stop_5].into_iter().cloned().collect()
-    }
-
-    pub fn leg_km(&self) -> [&str; 4] {
-        [&self.km_1, &self.km_2, &self.km_3, &self.km_4]
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LegView {
-    pub from: String,
-    pub to: String,
-    pub km_tenths: u32,
-    pub estimated: bool,
-}
-
-/// What the viewer may do with a visit.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct VisitMay {
-    pub change: bool,
-    pub record: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct VisitView {
-    pub id: i64,
-    pub client_id: ClientId,
-    pub client_name: String,
-    pub kind: String,
-    pub status: String,
-    /// Local `YYYY-MM-DD`, `HH:MM`, `HH:MM`.
-    pub date: String,
-    pub start: String,
-    pub end: String,
-    pub place: String,
-    pub address: Option<String>,
-    /// Where to fetch the client, for rides.
-    pub pickup_address: Option<String>,
-    pub phone: Option<String>,
-    pub contact_channel: String,
-    pub guide_name: String,
-    pub social_worker_name: Option<String>,
-    pub driver_name: Option<String>,
-    pub legs: Vec<LegView>,
-    pub reimbursement: Option<String>,
-    pub ticket_cents: Option<u32>,
-    pub outcome_note: Option<String>,
-    pub minutes: Option<u32>,
-    pub km_tenths: Option<u32>,
-    /// Why the recorded hours or kilometres go beyond what the visit explains.
-    pub excess_reason: Option<String>,
-    /// Part of a recurring series.
-    pub in_series: bool,
-    /// It has begun: only then can it be recorded.
-    pub started: bool,
-    /// A link that opens the place in the phone's map app.
-    pub map_url: Option<String>,
-    pub may: VisitMay,
-}
-
-/// One day of the agenda.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AgendaDay {
-    /// `YYYY-MM-DD`.
-    pub date: String,
-    pub weekday: u8,
-    pub visits: Vec<VisitView>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AgendaView {
-    pub days: Vec<AgendaDay>,
-    /// The local date of "today", for the heading.
-    pub today: String,
-}
-
-/// The result of a booking, for the page: the first visit and whether any occurrence falls
-/// outside the guide's availability.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Booked {
-    pub first_visit: i64,
-    pub visits: usize,
-    pub outside_availability: usize,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MileageRow {
-    pub visit_id: i64,
-    pub date: String,
-    pub kind: String,
-    pub status: String,
-    pub minutes: u32,
-    pub km_tenths: u32,
-    pub reimbursement: Option<String>,
-    pub ticket_cents: u32,
-    /// The guide's reason for hours or kilometres beyond what the visit explains.
-    pub excess_reason: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MileageView {
-    pub guide_id: UserId,
-    pub guide_name: String,
-    /// `YYYY-MM`.
-    pub month: String,
-    pub rows: Vec<MileageRow>,
-    pub totals: crate::domain::visits::MonthTotals,
-    pub rate_cents_per_km: u32,
-    /// The viewer may export every guide's month (coordinators).
-    pub may_export: bool,
-}
-
-/// Choices for the booking form: the client, their guide and the guides with a car.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BookingOptions {
-    pub client_id: ClientId,
-    pub client_name: String,
-    pub client_place: String,
-    pub pickup_address: Option<String>,
-    pub guide_name: String,
-    pub social_worker_name: Option<String>,
-    pub drivers: Vec<(UserId, String)>,
-}
 
 #[server(endpoint = "visits/choices")]
 pub async fn booking_choices(client_id: ClientId) -> Result<BookingOptions, AppError> {
-    finish(
-        async {
-            let ctx = crate::backend::request::ctx()?;
-            crate::backend::visits::choices(&ctx, client_id).await
-        }
-        .await,
-    )
+    super::request::serve(async |ctx| crate::backend::visits::choices(ctx, client_id).await).await
 }
 
 #[server(endpoint = "visits/book")]
 pub async fn book_visit(form: VisitForm) -> Result<(), AppError> {
-    let result = async {
-        let ctx = crate::backend::request::ctx()?;
-        let origin = crate::backend::request::state()?.settings.public_origin.clone();
-        crate::backend::visits::book(&ctx, &form, &origin).await
-    }
-    .await;
-    keep_form_on_error("visit", &result, &form).await;
-    if let Ok(booked) = &result {
-        let outside = if booked.outside_availability > 0 { "&outside=1" } else { "" };
-        leptos_axum::redirect(&format!("/visits/{}?booked={}{outside}", booked.first_visit, booked.visits));
-    }
-    finish(result.map(|_| ()))
+    let booked = super::request::serve_form("visit", &form, async |ctx| {
+        crate::backend::visits::book(ctx, &form).await
+    })
+    .await?;
+    let outside = if booked.outside_availability > 0 { "&outside=1" } else { "" };
+    leptos_axum::redirect(&format!("/visits/{}?booked={}{outside}", booked.first_visit, booked.visits));
+    Ok(())
 }
 
 #[server(endpoint = "visits/agenda")]
@@ -202,35 +30,17 @@ pub async fn agenda(
     #[server(default)] week: bool,
     #[server(default)] offset: i32,
 ) -> Result<AgendaView, AppError> {
-    finish(
-        async {
-            let ctx = crate::backend::request::ctx()?;
-            crate::backend::visits::agenda(&ctx, week, offset).await
-        }
-        .await,
-    )
+    super::request::serve(async |ctx| crate::backend::visits::agenda(ctx, week, offset).await).await
 }
 
 #[server(endpoint = "visits/get")]
 pub async fn get_visit(id: i64) -> Result<VisitView, AppError> {
-    finish(
-        async {
-            let ctx = crate::backend::request::ctx()?;
-            crate::backend::visits::get(&ctx, id).await
-        }
-        .await,
-    )
+    super::request::serve(async |ctx| crate::backend::visits::get(ctx, id).await).await
 }
 
 #[server(endpoint = "visits/for-client")]
 pub async fn client_visits(client_id: ClientId) -> Result<Vec<VisitView>, AppError> {
-    finish(
-        async {
-            let ctx = crate::backend::request::ctx()?;
-            crate::backend::visits::for_client(&ctx, client_id).await
-        }
-        .await,
-    )
+    super::request::serve(async |ctx| crate::backend::visits::for_client(ctx, client_id).await).await
 }
 
 /// `outcome` is `done` or `no_show`. Hours as typed ("1,5"); kilometres optional; a reason when
@@ -244,8 +54,8 @@ pub async fn record_outcome(
     #[server(default)] km: String,
     #[server(default)] excess_reason: String,
 ) -> Result<(), AppError> {
-    let result = async {
-        let ctx = crate::backend::request::ctx()?;
+    let kept = serde_json::json!({ "note": note, "hours": hours, "km": km, "excess_reason": excess_reason });
+    super::request::serve_form("outcome", &kept, async |ctx| {
         let recorded = crate::backend::visits::Recorded {
             outcome: &outcome,
             note: &note,
@@ -253,48 +63,32 @@ pub async fn record_outcome(
             km: &km,
             excess_reason: &excess_reason,
         };
-        crate::backend::visits::record_outcome(&ctx, id, &recorded).await
-    }
-    .await;
-    keep_form_on_error(
-        "outcome",
-        &result,
-        &serde_json::json!({ "note": note, "hours": hours, "km": km, "excess_reason": excess_reason }),
-    )
-    .await;
-    if result.is_ok() {
-        leptos_axum::redirect("/today?recorded=1");
-    }
-    finish(result)
+        crate::backend::visits::record_outcome(ctx, id, &recorded).await
+    })
+    .await?;
+    leptos_axum::redirect("/today?recorded=1");
+    Ok(())
 }
 
 /// `scope` is `one` or `rest` (this and the later visits of its series).
 #[server(endpoint = "visits/cancel")]
 pub async fn cancel_visit(id: i64, scope: String) -> Result<(), AppError> {
-    finish(
-        async {
-            let ctx = crate::backend::request::ctx()?;
-            let origin = crate::backend::request::state()?.settings.public_origin.clone();
-            crate::backend::visits::cancel(&ctx, id, &scope, &origin).await?;
-            leptos_axum::redirect(&format!("/visits/{id}?cancelled=1"));
-            Ok(())
-        }
-        .await,
-    )
+    super::request::serve(async |ctx| {
+        crate::backend::visits::cancel(ctx, id, &scope).await?;
+        leptos_axum::redirect(&format!("/visits/{id}?cancelled=1"));
+        Ok(())
+    })
+    .await
 }
 
 #[server(endpoint = "visits/reschedule")]
 pub async fn reschedule_visit(id: i64, date: String, start: String, end: String) -> Result<(), AppError> {
-    finish(
-        async {
-            let ctx = crate::backend::request::ctx()?;
-            let origin = crate::backend::request::state()?.settings.public_origin.clone();
-            crate::backend::visits::reschedule(&ctx, id, &date, &start, &end, &origin).await?;
-            leptos_axum::redirect(&format!("/visits/{id}?rescheduled=1"));
-            Ok(())
-        }
-        .await,
-    )
+    super::request::serve(async |ctx| {
+        crate::backend::visits::reschedule(ctx, id, &date, &start, &end).await?;
+        leptos_axum::redirect(&format!("/visits/{id}?rescheduled=1"));
+        Ok(())
+    })
+    .await
 }
 
 /// `month` is `YYYY-MM` (empty: this month); `guide` empty means oneself.
@@ -303,61 +97,39 @@ pub async fn mileage(
     #[server(default)] guide: Option<UserId>,
     #[server(default)] month: String,
 ) -> Result<MileageView, AppError> {
-    finish(
-        async {
-            let ctx = crate::backend::request::ctx()?;
-            let rate = crate::backend::request::state()?.settings.km_rate_cents;
-            crate::backend::visits::mileage(&ctx, guide, &month, rate).await
-        }
-        .await,
-    )
+    super::request::serve(async |ctx| {
+        let rate = super::request::state()?.settings.km_rate_cents;
+        crate::backend::visits::mileage(ctx, guide, &month, rate).await
+    })
+    .await
 }
 
 /// Whether the signed-in person has a calendar feed link now.
 #[server(endpoint = "calendar/status")]
 pub async fn calendar_feed_status() -> Result<bool, AppError> {
-    finish(
-        async {
-            let ctx = crate::backend::request::ctx()?;
-            crate::backend::visits::feed_status(&ctx).await
-        }
-        .await,
-    )
+    super::request::serve(async |ctx| crate::backend::visits::feed_status(ctx).await).await
 }
 
 /// Makes a new secret feed link (revoking any earlier one). Only its hash is stored, so the
 /// link is shown once, on the page the browser is sent back to.
 #[server(endpoint = "calendar/new-link")]
 pub async fn new_calendar_link() -> Result<(), AppError> {
-    finish(
-        async {
-            let ctx = crate::backend::request::ctx()?;
-            let origin = crate::backend::request::state()?.settings.public_origin.clone();
-            let link = crate::backend::visits::new_feed(&ctx, &origin).await?;
-            crate::backend::request::keep_for_next_page(
-                CALENDAR_LINK_FORM,
-                &serde_json::json!({ "link": link }),
-            )
+    super::request::serve(async |ctx| {
+        let link = crate::backend::visits::new_feed(ctx).await?;
+        crate::api::request::keep_for_next_page(CALENDAR_LINK_FORM, &serde_json::json!({ "link": link }))
             .await;
-            leptos_axum::redirect("/settings?calendar=new#calendar");
-            Ok(())
-        }
-        .await,
-    )
+        leptos_axum::redirect("/settings?calendar=new#calendar");
+        Ok(())
+    })
+    .await
 }
-
-/// The flash that carries a new feed link to the settings page.
-pub const CALENDAR_LINK_FORM: &str = "calendar_link";
 
 #[server(endpoint = "calendar/revoke")]
 pub async fn revoke_calendar_link() -> Result<(), AppError> {
-    finish(
-        async {
-            let ctx = crate::backend::request::ctx()?;
-            crate::backend::visits::revoke_feed(&ctx).await?;
-            leptos_axum::redirect("/settings?calendar_revoked=1");
-            Ok(())
-        }
-        .await,
-    )
+    super::request::serve(async |ctx| {
+        crate::backend::visits::revoke_feed(ctx).await?;
+        leptos_axum::redirect("/settings?calendar_revoked=1");
+        Ok(())
+    })
+    .await
 }

@@ -11,17 +11,13 @@ use sea_orm::{
 
 use super::{
     audit::entity,
-    auth::{self, roles_of},
-    ctx::Ctx,
+    auth::roles_of,
+    ctx::{Ctx, Visitor},
     emails,
     entities::{user, user_role},
-    outbox, passwords, request, session_store, tokens,
+    passwords, session_store, tokens,
 };
 use crate::{
-    api::{
-        AppError,
-        accounts::{AccountForm, AccountSummary, LinkInfo},
-    },
     domain::{
         accounts::{Email, PersonName, Phone, parse_roles},
         ids::UserId,
@@ -30,6 +26,10 @@ use crate::{
         roles::RoleSet,
         sign_in::{INVITATION_VALID_FOR, PASSWORD_RESET_VALID_FOR},
         validation::{FormErrors, ValidationCode},
+    },
+    dto::{
+        AppError,
+        accounts::{AccountForm, AccountSummary, LinkInfo},
     },
     i18n::{I18nLocaleTrait, Locale},
 };
@@ -89,7 +89,7 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
     password_hash: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<user::Model, AppError> {
-    let txn = db.begin().await.map_err(AppError::internal)?;
+    let txn = db.begin().await?;
     let inserted = user::ActiveModel {
         id: NotSet,
         name: Set(account.name.as_str().to_owned()),
@@ -114,34 +114,26 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
         }
     })?;
     set_roles(&txn, inserted.id, &account.roles).await?;
-    txn.commit().await.map_err(AppError::internal)?;
+    txn.commit().await?;
     Ok(inserted)
 }
 
 async fn set_roles(db: &impl ConnectionTrait, user_id: i64, roles: &RoleSet) -> Result<(), AppError> {
-    user_role::Entity::delete_many()
-        .filter(user_role::Column::UserId.eq(user_id))
-        .exec(db)
-        .await
-        .map_err(AppError::internal)?;
+    user_role::Entity::delete_many().filter(user_role::Column::UserId.eq(user_id)).exec(db).await?;
     let rows: Vec<user_role::ActiveModel> = roles
         .iter()
         .map(|role| user_role::ActiveModel { user_id: Set(user_id), role: Set(role.as_str().to_owned()) })
         .collect();
     if !rows.is_empty() {
-        user_role::Entity::insert_many(rows).exec_without_returning(db).await.map_err(AppError::internal)?;
+        user_role::Entity::insert_many(rows).exec_without_returning(db).await?;
     }
     Ok(())
 }
 
 pub async fn list(ctx: &Ctx) -> Result<Vec<AccountSummary>, AppError> {
     ctx.authorize(Action::ListAccounts, &Resource::Nothing, entity::ACCOUNT, None).await?;
-    let accounts = user::Entity::find()
-        .order_by_asc(user::Column::Name)
-        .all(&ctx.db)
-        .await
-        .map_err(AppError::internal)?;
-    let roles = user_role::Entity::find().all(&ctx.db).await.map_err(AppError::internal)?;
+    let accounts = user::Entity::find().order_by_asc(user::Column::Name).all(&ctx.db).await?;
+    let roles = user_role::Entity::find().all(&ctx.db).await?;
     Ok(accounts
         .into_iter()
         .map(|account| {
@@ -156,12 +148,8 @@ pub async fn list(ctx: &Ctx) -> Result<Vec<AccountSummary>, AppError> {
 }
 
 async fn load(ctx: &Ctx, id: UserId) -> Result<(user::Model, RoleSet), AppError> {
-    let account = user::Entity::find_by_id(id.0)
-        .one(&ctx.db)
-        .await
-        .map_err(AppError::internal)?
-        .ok_or(AppError::NotFound)?;
-    let roles = roles_of(&ctx.db, id.0).await.map_err(AppError::internal)?;
+    let account = user::Entity::find_by_id(id.0).one(&ctx.db).await?.ok_or(AppError::NotFound)?;
+    let roles = roles_of(&ctx.db, id.0).await?;
     Ok((account, roles))
 }
 
@@ -181,11 +169,10 @@ pub async fn invite(ctx: &Ctx, form: &AccountForm) -> Result<UserId, AppError> {
     let resource = Resource::Account { roles: new.roles.clone(), is_self: false };
     ctx.authorize(Action::InviteAccount, &resource, entity::ACCOUNT, None).await?;
     // The account, its invitation token and the invitation e-mail are saved together or not at all.
-    let txn = ctx.db.begin().await.map_err(AppError::internal)?;
+    let txn = ctx.db.begin().await?;
     let account = create(&txn, &new, None, ctx.now).await?;
     queue_invitation(ctx, &txn, &account).await?;
-    txn.commit().await.map_err(AppError::internal)?;
-    request::state()?.outbox.wakeup.notify_one();
+    txn.commit().await?;
     ctx.audit_allowed(Action::InviteAccount, entity::ACCOUNT, Some(account.id.to_string())).await?;
     Ok(UserId(account.id))
 }
@@ -205,16 +192,11 @@ async fn queue_invitation(
         ctx.now,
     )
     .await?;
-    let state = request::state()?;
-    let inviter = user::Entity::find_by_id(ctx.actor_id())
-        .one(txn)
-        .await
-        .map_err(AppError::internal)?
-        .map(|u| u.name)
-        .unwrap_or_default();
-    let link = format!("{}/invitation/{secret}", state.settings.public_origin);
+    let inviter =
+        user::Entity::find_by_id(ctx.actor_id()).one(txn).await?.map(|u| u.name).unwrap_or_default();
+    let link = ctx.mailing.link(&format!("/invitation/{secret}"));
     let mail = emails::invitation(account, &inviter, &link, format!("invitation:{token_id}"));
-    outbox::enqueue(txn, mail, ctx.now).await.map_err(AppError::internal)?;
+    ctx.mailing.enqueue(txn, mail, ctx.now).await?;
     Ok(())
 }
 
@@ -230,10 +212,9 @@ pub async fn reinvite(ctx: &Ctx, id: UserId) -> Result<(), AppError> {
     if account.password_hash.is_some() || !account.active {
         return Err(AppError::Conflict);
     }
-    let txn = ctx.db.begin().await.map_err(AppError::internal)?;
+    let txn = ctx.db.begin().await?;
     queue_invitation(ctx, &txn, &account).await?;
-    txn.commit().await.map_err(AppError::internal)?;
-    request::state()?.outbox.wakeup.notify_one();
+    txn.commit().await?;
     ctx.audit_allowed(Action::InviteAccount, entity::ACCOUNT, Some(id.to_string())).await
 }
 
@@ -249,7 +230,7 @@ pub async fn update(ctx: &Ctx, id: UserId, form: &AccountForm) -> Result<(), App
         Some(id.to_string()),
     )
     .await?;
-    let txn = ctx.db.begin().await.map_err(AppError::internal)?;
+    let txn = ctx.db.begin().await?;
     let mut row = account.into_active_model();
     row.name = Set(new.name.as_str().to_owned());
     row.email = Set(new.email.as_str().to_owned());
@@ -266,7 +247,7 @@ pub async fn update(ctx: &Ctx, id: UserId, form: &AccountForm) -> Result<(), App
         }
     })?;
     set_roles(&txn, id.0, &new.roles).await?;
-    txn.commit().await.map_err(AppError::internal)?;
+    txn.commit().await?;
     ctx.audit_allowed(Action::EditAccount, entity::ACCOUNT, Some(id.to_string())).await
 }
 
@@ -279,18 +260,18 @@ pub async fn set_active(ctx: &Ctx, id: UserId, active: bool) -> Result<(), AppEr
         Some(id.to_string()),
     )
     .await?;
-    let txn = ctx.db.begin().await.map_err(AppError::internal)?;
+    let txn = ctx.db.begin().await?;
     let epoch = account.session_epoch;
     let mut row = account.into_active_model();
     row.active = Set(active);
     // Deactivation ends every session at once.
     row.session_epoch = Set(if active { epoch } else { epoch + 1 });
     row.updated_at = Set(ctx.now);
-    row.update(&txn).await.map_err(AppError::internal)?;
+    row.update(&txn).await?;
     if !active {
-        session_store::end_all_sessions_of(&txn, id.0).await.map_err(AppError::internal)?;
+        session_store::end_all_sessions_of(&txn, id.0).await?;
     }
-    txn.commit().await.map_err(AppError::internal)?;
+    txn.commit().await?;
     ctx.audit_allowed(Action::DeactivateAccount, entity::ACCOUNT, Some(id.to_string())).await
 }
 
@@ -302,31 +283,35 @@ fn purpose(name: &str) -> Result<tokens::Purpose, AppError> {
     }
 }
 
-pub async fn check_link(secret: &str, purpose_name: &str) -> Result<Option<LinkInfo>, AppError> {
-    let db = request::state()?.db;
-    let Some(token) = tokens::find_live(&db, secret, purpose(purpose_name)?, Utc::now()).await? else {
+pub async fn check_link(
+    visitor: &Visitor,
+    secret: &str,
+    purpose_name: &str,
+) -> Result<Option<LinkInfo>, AppError> {
+    let db = &visitor.db;
+    let Some(token) = tokens::find_live(db, secret, purpose(purpose_name)?, visitor.now).await? else {
         return Ok(None);
     };
-    let account = user::Entity::find_by_id(token.user_id).one(&db).await.map_err(AppError::internal)?;
+    let account = user::Entity::find_by_id(token.user_id).one(db).await?;
     Ok(account.filter(|a| a.active).map(|a| LinkInfo { name: a.name, email: a.email }))
 }
 
-/// Sets a new password from a live link, ends all the person's other sessions, and signs them
-/// in here.
+/// Sets a new password from a live link and ends all the person's sessions; returns the
+/// account, for the caller to sign them in here.
 pub async fn set_password_from_link(
+    visitor: &Visitor,
     secret: &str,
     purpose_name: &str,
     password: String,
     password_again: String,
-) -> Result<(), AppError> {
-    let state = request::state()?;
-    let now = Utc::now();
-    let token =
-        tokens::find_live(&state.db, secret, purpose(purpose_name)?, now).await?.ok_or(AppError::NotFound)?;
+) -> Result<user::Model, AppError> {
+    let now = visitor.now;
+    let token = tokens::find_live(&visitor.db, secret, purpose(purpose_name)?, now)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let account = user::Entity::find_by_id(token.user_id)
-        .one(&state.db)
-        .await
-        .map_err(AppError::internal)?
+        .one(&visitor.db)
+        .await?
         .filter(|a| a.active)
         .ok_or(AppError::NotFound)?;
     if password != password_again {
@@ -334,48 +319,41 @@ pub async fn set_password_from_link(
     }
     passwords::check_new_password(&password, &[&account.name, &account.email])
         .map_err(|code| AppError::invalid("password", code))?;
-    let hash = passwords::hash(password).await.map_err(AppError::internal)?;
+    let hash = passwords::hash(password).await?;
 
-    let txn = state.db.begin().await.map_err(AppError::internal)?;
+    let txn = visitor.db.begin().await?;
     tokens::use_up(&txn, token, now).await?;
     let epoch = account.session_epoch + 1;
     let mut row = account.into_active_model();
     row.password_hash = Set(Some(hash));
     row.session_epoch = Set(epoch);
     row.updated_at = Set(now);
-    let account = row.update(&txn).await.map_err(AppError::internal)?;
-    session_store::end_all_sessions_of(&txn, account.id).await.map_err(AppError::internal)?;
-    txn.commit().await.map_err(AppError::internal)?;
-
-    if let Some(session) = request::request().session {
-        auth::start_session(&session, &account, now).await?;
-    }
-    Ok(())
+    let account = row.update(&txn).await?;
+    session_store::end_all_sessions_of(&txn, account.id).await?;
+    txn.commit().await?;
+    Ok(account)
 }
 
-pub async fn request_reset(email: &str) -> Result<(), AppError> {
-    let state = request::state()?;
-    let now = Utc::now();
+pub async fn request_reset(visitor: &Visitor, email: &str) -> Result<(), AppError> {
+    let now = visitor.now;
     let account = user::Entity::find()
         .filter(user::Column::EmailKey.eq(crate::domain::accounts::email_key(email)))
         .filter(user::Column::Active.eq(true))
-        .one(&state.db)
-        .await
-        .map_err(AppError::internal)?;
+        .one(&visitor.db)
+        .await?;
     let Some(account) = account else {
         tracing::info!("password reset asked for an unknown or inactive address");
         return Ok(());
     };
-    let txn = state.db.begin().await.map_err(AppError::internal)?;
+    let txn = visitor.db.begin().await?;
     tokens::revoke_all(&txn, account.id, tokens::Purpose::PasswordReset, now).await?;
     let (token_id, secret) =
         tokens::issue(&txn, account.id, tokens::Purpose::PasswordReset, PASSWORD_RESET_VALID_FOR, None, now)
             .await?;
-    let link = format!("{}/password-reset/{secret}", state.settings.public_origin);
+    let link = visitor.mailing.link(&format!("/password-reset/{secret}"));
     let mail = emails::password_reset(&account, &link, format!("password_reset:{token_id}"));
-    outbox::enqueue(&txn, mail, now).await.map_err(AppError::internal)?;
-    txn.commit().await.map_err(AppError::internal)?;
-    state.outbox.wakeup.notify_one();
+    visitor.mailing.enqueue(&txn, mail, now).await?;
+    txn.commit().await?;
     Ok(())
 }
 
@@ -397,10 +375,10 @@ pub async fn create_admin(
     };
     let new = parse_form(&form)?;
     let now = Utc::now();
-    let txn = db.begin().await.map_err(AppError::internal)?;
+    let txn = db.begin().await?;
     let account = create(&txn, &new, None, now).await?;
     let (_, secret) =
         tokens::issue(&txn, account.id, tokens::Purpose::Invitation, INVITATION_VALID_FOR, None, now).await?;
-    txn.commit().await.map_err(AppError::internal)?;
+    txn.commit().await?;
     Ok(format!("{public_origin}/invitation/{secret}"))
 }

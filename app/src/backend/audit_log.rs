@@ -5,14 +5,14 @@ use super::{
     ctx::Ctx,
 };
 use crate::{
-    api::{
-        AppError,
-        audit::{AuditPage, AuditQuery, AuditRow},
-    },
     domain::{
         ids::ClientId,
         policy::{Action, Resource},
         time::{HELSINKI, parse_date, start_of_day},
+    },
+    dto::{
+        AppError,
+        audit::{AuditPage, AuditQuery, AuditRow},
     },
 };
 
@@ -49,8 +49,7 @@ pub fn filter_from(query: &AuditQuery) -> Filter {
 pub async fn list(ctx: &Ctx, query: &AuditQuery) -> Result<AuditPage, AppError> {
     ctx.authorize(Action::ReadAuditLog, &Resource::Nothing, entity::AUDIT_LOG, None).await?;
     ctx.audit_allowed(Action::ReadAuditLog, entity::AUDIT_LOG, None).await?;
-    let (entries, total) =
-        audit::list(&ctx.db, &filter_from(query), query.page).await.map_err(AppError::internal)?;
+    let (entries, total) = audit::list(&ctx.db, &filter_from(query), query.page).await?;
     Ok(AuditPage {
         rows: entries.into_iter().map(row).collect(),
         total,
@@ -73,6 +72,6 @@ pub async fn client_report(ctx: &Ctx, client: ClientId, page: u64) -> Result<Aud
         entity_id: Some(client.to_string()),
         ..Filter::default()
     };
-    let (entries, total) = audit::list(&ctx.db, &filter, page).await.map_err(AppError::internal)?;
+    let (entries, total) = audit::list(&ctx.db, &filter, page).await?;
     Ok(AuditPage { rows: entries.into_iter().map(row).collect(), total, page, page_size: PAGE_SIZE })
 }

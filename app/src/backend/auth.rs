@@ -24,13 +24,17 @@ use super::{
     passwords,
 };
 use crate::{
-    api::{AppError, auth::CurrentUser},
     domain::{
         accounts::email_key,
         ids::UserId,
         policy::Actor,
         roles::{Role, RoleSet},
         sign_in::{self, ThrottleRule},
+    },
+    dto::{
+        AppError,
+        auth::CurrentUser,
+        forms::{FLASH_KEY, FormFlash},
     },
 };
 
@@ -99,7 +103,7 @@ pub async fn current_user(
             .get(axum::http::header::ACCEPT)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|accept| accept.contains("text/html"));
-    if is_page_load && let Some(flash) = super::request::take_flash(&session).await {
+    if is_page_load && let Some(flash) = take_flash(&session).await {
         request.extensions_mut().insert(flash);
     }
     let person = user.as_ref().map(|user| person_key(user.id.0));
@@ -208,8 +212,7 @@ pub async fn check_credentials(
             .filter(sign_in_failure::Column::Key.eq(key.as_str()))
             .filter(sign_in_failure::Column::At.gt(window_start))
             .all(db)
-            .await
-            .map_err(AppError::internal)?
+            .await?
             .into_iter()
             .map(|f| f.at)
             .collect();
@@ -222,8 +225,7 @@ pub async fn check_credentials(
         .filter(user::Column::EmailKey.eq(email_key(email)))
         .filter(user::Column::Active.eq(true))
         .one(db)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
     let stored = account.as_ref().and_then(|a| a.password_hash.clone());
     if passwords::verify(password, stored).await
         && let Some(account) = account
@@ -232,8 +234,7 @@ pub async fn check_credentials(
         sign_in_failure::Entity::delete_many()
             .filter(sign_in_failure::Column::Key.eq(keys[0].0.as_str()))
             .exec(db)
-            .await
-            .map_err(AppError::internal)?;
+            .await?;
         return Ok(account);
     }
     let rows = keys.iter().map(|(key, _)| sign_in_failure::ActiveModel {
@@ -241,10 +242,7 @@ pub async fn check_credentials(
         key: Set(key.clone()),
         at: Set(now),
     });
-    sign_in_failure::Entity::insert_many(rows)
-        .exec_without_returning(db)
-        .await
-        .map_err(AppError::internal)?;
+    sign_in_failure::Entity::insert_many(rows).exec_without_returning(db).await?;
     tracing::warn!("failed sign-in");
     Err(AppError::InvalidCredentials)
 }
@@ -255,19 +253,19 @@ pub async fn start_session(
     account: &user::Model,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    session.cycle_id().await.map_err(AppError::internal)?;
+    session.cycle_id().await?;
     let signed_in = SignedIn {
         user_id: account.id,
         epoch: account.session_epoch,
         signed_in_at: now.timestamp(),
         seen_at: now.timestamp(),
     };
-    session.insert(SIGNED_IN_KEY, signed_in).await.map_err(AppError::internal)
+    Ok(session.insert(SIGNED_IN_KEY, signed_in).await?)
 }
 
 /// Ends the session: its record is deleted and the cookie cleared.
 pub async fn end_session(session: &Session) -> Result<(), AppError> {
-    session.flush().await.map_err(AppError::internal)
+    Ok(session.flush().await?)
 }
 
 /// Forgets failures older than any rule's window (run now and then).
@@ -277,6 +275,11 @@ pub async fn prune_sign_in_failures(db: &impl ConnectionTrait, now: DateTime<Utc
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// Takes (and so removes) the form values a refused post kept for the page it returns to.
+async fn take_flash(session: &Session) -> Option<FormFlash> {
+    session.remove::<FormFlash>(FLASH_KEY).await.ok().flatten()
 }
 
 #[cfg(test)]

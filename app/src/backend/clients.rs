@@ -8,13 +8,13 @@ use super::{
     entities::{client, user},
 };
 use crate::{
-    api::{
-        AppError,
-        clients::{ClientCard, ClientListItem, ClientPermissions, ClientReferral},
-    },
     domain::{
         ids::{ClientId, UserId},
         policy::{Action, Resource, client_scope},
+    },
+    dto::{
+        AppError,
+        clients::{ClientCard, ClientListItem, ClientPermissions, ClientReferral},
     },
 };
 
@@ -24,7 +24,7 @@ fn resource(row: &client::Model) -> Resource {
 
 async fn name_of(ctx: &Ctx, id: Option<i64>) -> Result<Option<(String, Option<String>)>, AppError> {
     let Some(id) = id else { return Ok(None) };
-    let found = user::Entity::find_by_id(id).one(&ctx.db).await.map_err(AppError::internal)?;
+    let found = user::Entity::find_by_id(id).one(&ctx.db).await?;
     Ok(found.map(|u| (u.name, u.phone)))
 }
 
@@ -45,8 +45,7 @@ pub async fn list(ctx: &Ctx) -> Result<Vec<ClientListItem>, AppError> {
         }
         query = query.filter(condition);
     }
-    let rows =
-        query.order_by_asc(client::Column::DisplayName).all(&ctx.db).await.map_err(AppError::internal)?;
+    let rows = query.order_by_asc(client::Column::DisplayName).all(&ctx.db).await?;
     // The query follows the policy's scope; each row is checked again by the one rule.
     let rows: Vec<client::Model> = rows
         .into_iter()
@@ -66,7 +65,7 @@ pub async fn list(ctx: &Ctx) -> Result<Vec<ClientListItem>, AppError> {
 
 /// One client's card. A refused attempt is audited too.
 pub async fn card(ctx: &Ctx, id: ClientId) -> Result<ClientCard, AppError> {
-    let row = client::Entity::find_by_id(id.0).one(&ctx.db).await.map_err(AppError::internal)?;
+    let row = client::Entity::find_by_id(id.0).one(&ctx.db).await?;
     let Some(row) = row else {
         return Err(AppError::NotFound);
     };

@@ -135,7 +135,7 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTra
 /// caller answers `otherwise` (and its transaction rolls back).
 pub fn decided_once(
     result: sea_orm::UpdateResult,
-    otherwise: crate::api::AppError,
-) -> Result<(), crate::api::AppError> {
+    otherwise: crate::dto::AppError,
+) -> Result<(), crate::dto::AppError> {
     if result.rows_affected == 1 { Ok(()) } else { Err(otherwise) }
 }

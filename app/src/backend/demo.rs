@@ -16,8 +16,8 @@ use super::{
     guidance, passwords,
 };
 use crate::{
-    api::{AppError, accounts::AccountForm},
     domain::{availability::WeeklySlot, referrals::first_contact_due},
+    dto::{AppError, accounts::AccountForm},
 };
 
 /// Every demo account signs in with this password.
@@ -313,12 +313,12 @@ const CLIENTS: [ClientSeed; 11] = [
 
 /// Fills an empty database; returns `false` (and writes nothing) when accounts exist already.
 pub async fn seed(db: &DatabaseConnection) -> Result<bool, AppError> {
-    if user::Entity::find().count(db).await.map_err(AppError::internal)? > 0 {
+    if user::Entity::find().count(db).await? > 0 {
         return Ok(false);
     }
     let now = Utc::now();
-    let hash = passwords::hash(DEMO_PASSWORD.to_owned()).await.map_err(AppError::internal)?;
-    let txn = db.begin().await.map_err(AppError::internal)?;
+    let hash = passwords::hash(DEMO_PASSWORD.to_owned()).await?;
+    let txn = db.begin().await?;
     let mut ids = std::collections::HashMap::new();
     for (i, demo) in ACCOUNTS.iter().enumerate() {
         let form = AccountForm {
@@ -344,12 +344,11 @@ pub async fn seed(db: &DatabaseConnection) -> Result<bool, AppError> {
             max_caseload: Set(guide.max),
             gender: Set(Some(guide.gender.to_owned())),
             introduction: Set(guide.introduction.to_owned()),
-            availability: Set(serde_json::to_string(&slots).map_err(AppError::internal)?),
+            availability: Set(serde_json::to_string(&slots)?),
             updated_at: Set(now),
         }
         .insert(&txn)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
     }
     for seed in &CLIENTS {
         let submitted = now - Duration::days(seed.days_ago) - Duration::hours(2);
@@ -373,8 +372,7 @@ pub async fn seed(db: &DatabaseConnection) -> Result<bool, AppError> {
             needs_rides: Set(seed.rides),
         }
         .insert(&txn)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
         consent::ActiveModel {
             id: NotSet,
             client_id: Set(row.id),
@@ -386,8 +384,7 @@ pub async fn seed(db: &DatabaseConnection) -> Result<bool, AppError> {
             recorded_by: Set(Some(referrer)),
         }
         .insert(&txn)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
         let guide = seed.guide.map(|email| ids[email]);
         let status = if guide.is_some() { "active" } else { "submitted" };
         let referral = referral::ActiveModel {
@@ -406,8 +403,7 @@ pub async fn seed(db: &DatabaseConnection) -> Result<bool, AppError> {
             updated_at: Set(submitted),
         }
         .insert(&txn)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
         referral_event::ActiveModel {
             id: NotSet,
             referral_id: Set(referral.id),
@@ -417,14 +413,13 @@ pub async fn seed(db: &DatabaseConnection) -> Result<bool, AppError> {
             note: Set(None),
         }
         .insert(&txn)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
         if let Some(guide) = guide {
             guidance::start_period(&txn, row.id, guide, Some(referral.id), submitted + Duration::days(1))
                 .await?;
         }
     }
-    txn.commit().await.map_err(AppError::internal)?;
+    txn.commit().await?;
     Ok(true)
 }
 
@@ -439,7 +434,7 @@ pub async fn seed_visits(db: &DatabaseConnection) -> Result<(), AppError> {
     use super::entities::{ride_leg, visit};
     use crate::domain::time::{HELSINKI, start_of_day};
 
-    if visit::Entity::find().count(db).await.map_err(AppError::internal)? > 0 {
+    if visit::Entity::find().count(db).await? > 0 {
         return Ok(());
     }
     let now = Utc::now();
@@ -450,8 +445,7 @@ pub async fn seed_visits(db: &DatabaseConnection) -> Result<(), AppError> {
         user::Entity::find()
             .filter(user::Column::Email.eq(email))
             .one(db)
-            .await
-            .map_err(AppError::internal)?
+            .await?
             .map(|u| u.id)
             .ok_or(AppError::NotFound)
     };
@@ -459,8 +453,7 @@ pub async fn seed_visits(db: &DatabaseConnection) -> Result<(), AppError> {
         client::Entity::find()
             .filter(client::Column::DisplayName.eq(name))
             .one(db)
-            .await
-            .map_err(AppError::internal)?
+            .await?
             .ok_or(AppError::NotFound)
     };
     let (elina, jussi, sami) = (
@@ -527,7 +520,7 @@ pub async fn seed_visits(db: &DatabaseConnection) -> Result<(), AppError> {
             ..visit(liisa.id, jussi, "accompaniment", tomorrow, 120, "Seinäjoki")
         },
     ];
-    let txn = db.begin().await.map_err(AppError::internal)?;
+    let txn = db.begin().await?;
     for Planned { client: client_id, guide, social_worker, kind, start, minutes, place, address, legs } in
         plan
     {
@@ -557,8 +550,7 @@ pub async fn seed_visits(db: &DatabaseConnection) -> Result<(), AppError> {
             updated_at: Set(now),
         }
         .insert(&txn)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
         for (position, (from, to, km_tenths)) in legs.iter().enumerate() {
             ride_leg::ActiveModel {
                 id: NotSet,
@@ -570,9 +562,8 @@ pub async fn seed_visits(db: &DatabaseConnection) -> Result<(), AppError> {
                 estimated: Set(false),
             }
             .insert(&txn)
-            .await
-            .map_err(AppError::internal)?;
+            .await?;
         }
     }
-    txn.commit().await.map_err(AppError::internal)
+    Ok(txn.commit().await?)
 }

@@ -151,7 +151,7 @@ pub struct VisitFacts<'a> {
 
 /// The name of a kind of visit in `locale`.
 pub fn kind_name(locale: Locale, kind: &str) -> String {
-    crate::ui::explain::visit_kind_text(kind, locale).to_owned()
+    crate::words::visit_kind_text(kind, locale).to_owned()
 }
 
 /// A visit booked (or moved, with `moved`), with its calendar file attached.
@@ -252,7 +252,7 @@ pub fn visit_reminder(
 
 /// The name of a contact channel (call, sms, ...) in the recipient's language.
 pub fn channel_name(account: &user::Model, channel: &str) -> String {
-    crate::ui::explain::channel_text(channel, locale_of(account)).to_owned()
+    crate::words::channel_text(channel, locale_of(account)).to_owned()
 }
 
 fn calendar_attachment(ics: String, method: &str) -> super::mail::Attachment {

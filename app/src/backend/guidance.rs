@@ -14,13 +14,9 @@ use super::{
     db::{begin_write, decided_once},
     emails,
     entities::{client, guidance_period, referral, referral_event, transfer, user},
-    outbox, request, visits,
+    visits,
 };
 use crate::{
-    api::{
-        AppError,
-        guidance::{PeriodView, TransferView},
-    },
     domain::{
         guidance,
         ids::{ClientId, UserId},
@@ -29,6 +25,10 @@ use crate::{
         text,
         time::{HELSINKI, parse_date},
         validation::ValidationCode,
+    },
+    dto::{
+        AppError,
+        guidance::{PeriodView, TransferView},
     },
 };
 
@@ -61,8 +61,7 @@ pub async fn start_period(
         ending_reason: Set(None),
     }
     .insert(db)
-    .await
-    .map_err(AppError::internal)?;
+    .await?;
     set_guide(db, client_id, Some(guide), now).await
 }
 
@@ -72,15 +71,11 @@ async fn set_guide(
     guide: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let row = client::Entity::find_by_id(client_id)
-        .one(db)
-        .await
-        .map_err(AppError::internal)?
-        .ok_or(AppError::NotFound)?;
+    let row = client::Entity::find_by_id(client_id).one(db).await?.ok_or(AppError::NotFound)?;
     let mut row = row.into_active_model();
     row.guide_id = Set(guide);
     row.updated_at = Set(now);
-    row.update(db).await.map_err(AppError::internal)?;
+    row.update(db).await?;
     Ok(())
 }
 
@@ -88,26 +83,24 @@ pub async fn open_period(
     db: &impl ConnectionTrait,
     client_id: i64,
 ) -> Result<Option<guidance_period::Model>, AppError> {
-    guidance_period::Entity::find()
+    Ok(guidance_period::Entity::find()
         .filter(guidance_period::Column::ClientId.eq(client_id))
         .filter(guidance_period::Column::EndedAt.is_null())
         .one(db)
-        .await
-        .map_err(AppError::internal)
+        .await?)
 }
 
 pub async fn earlier_transfers(db: &impl ConnectionTrait, client_id: i64) -> Result<u64, AppError> {
-    transfer::Entity::find()
+    Ok(transfer::Entity::find()
         .filter(transfer::Column::ClientId.eq(client_id))
         .filter(transfer::Column::Status.eq(APPROVED))
         .count(db)
-        .await
-        .map_err(AppError::internal)
+        .await?)
 }
 
 async fn name_of(db: &impl ConnectionTrait, id: Option<i64>) -> Result<Option<user::Model>, AppError> {
     match id {
-        Some(id) => user::Entity::find_by_id(id).one(db).await.map_err(AppError::internal),
+        Some(id) => Ok(user::Entity::find_by_id(id).one(db).await?),
         None => Ok(None),
     }
 }
@@ -131,8 +124,7 @@ pub async fn pending_transfer(
         .filter(transfer::Column::ClientId.eq(client_id))
         .filter(transfer::Column::Status.eq(PENDING))
         .one(db)
-        .await
-        .map_err(AppError::internal)?
+        .await?
     else {
         return Ok(None);
     };
@@ -140,7 +132,7 @@ pub async fn pending_transfer(
 }
 
 async fn transfer_view(db: &impl ConnectionTrait, t: transfer::Model) -> Result<TransferView, AppError> {
-    let client = client::Entity::find_by_id(t.client_id).one(db).await.map_err(AppError::internal)?;
+    let client = client::Entity::find_by_id(t.client_id).one(db).await?;
     Ok(TransferView {
         id: t.id,
         client_id: ClientId(t.client_id),
@@ -155,11 +147,7 @@ async fn transfer_view(db: &impl ConnectionTrait, t: transfer::Model) -> Result<
 
 /// A client and the resource the policy judges access to them by.
 pub async fn load_client(ctx: &Ctx, id: ClientId) -> Result<(client::Model, Resource), AppError> {
-    let row = client::Entity::find_by_id(id.0)
-        .one(&ctx.db)
-        .await
-        .map_err(AppError::internal)?
-        .ok_or(AppError::NotFound)?;
+    let row = client::Entity::find_by_id(id.0).one(&ctx.db).await?.ok_or(AppError::NotFound)?;
     let resource =
         Resource::Client { guide: row.guide_id.map(UserId), referred_by: row.referred_by.map(UserId) };
     Ok((row, resource))
@@ -174,8 +162,7 @@ pub async fn current_referral(
         .filter(referral::Column::ClientId.eq(client_id))
         .order_by_desc(referral::Column::SubmittedAt)
         .all(db)
-        .await
-        .map_err(AppError::internal)?
+        .await?
         .into_iter()
         .find(|r| ReferralStatus::parse(&r.status).is_some_and(|s| !s.is_closed())))
 }
@@ -198,7 +185,7 @@ pub async fn update_plan(
     let mut row = period.into_active_model();
     row.planned_end = Set(end);
     row.review_due = Set(review);
-    row.update(&ctx.db).await.map_err(AppError::internal)?;
+    row.update(&ctx.db).await?;
     Ok(())
 }
 
@@ -216,8 +203,7 @@ pub async fn close_period(
         .filter(guidance_period::Column::Id.eq(period_id))
         .filter(guidance_period::Column::EndedAt.is_null())
         .exec(db)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
     decided_once(closed, AppError::Conflict)
 }
 
@@ -229,13 +215,11 @@ pub async fn end(ctx: &Ctx, id: ClientId, reason: &str) -> Result<(), AppError> 
     ctx.authorize_client(Action::EndGuidance, client.id, &resource).await?;
     let reason =
         text::required_text(reason, text::REASON).map_err(|code| AppError::invalid("reason", code))?;
-    let state = request::state()?;
-    let txn = begin_write(&ctx.db).await.map_err(AppError::internal)?;
+    let txn = begin_write(&ctx.db).await?;
     let period = open_period(&txn, client.id).await?.ok_or(AppError::Conflict)?;
     close_period(&txn, period.id, &reason, ctx.now).await?;
     set_guide(&txn, client.id, None, ctx.now).await?;
-    visits::cancel_after_ending(&txn, &client, Some(ctx.actor_id()), &state.settings.public_origin, ctx.now)
-        .await?;
+    visits::cancel_after_ending(&txn, &client, Some(ctx.actor_id()), &ctx.mailing, ctx.now).await?;
     if let Some(referral) = current_referral(&txn, client.id).await?
         && let Some(status) = ReferralStatus::parse(&referral.status).and_then(|s| next_status(s, Step::End))
     {
@@ -243,7 +227,7 @@ pub async fn end(ctx: &Ctx, id: ClientId, reason: &str) -> Result<(), AppError> 
         let mut update = referral.into_active_model();
         update.status = Set(status.as_str().to_owned());
         update.updated_at = Set(ctx.now);
-        update.update(&txn).await.map_err(AppError::internal)?;
+        update.update(&txn).await?;
         referral_event::ActiveModel {
             id: NotSet,
             referral_id: Set(referral_id),
@@ -253,11 +237,9 @@ pub async fn end(ctx: &Ctx, id: ClientId, reason: &str) -> Result<(), AppError> 
             note: Set(Some(reason.clone())),
         }
         .insert(&txn)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
     }
-    txn.commit().await.map_err(AppError::internal)?;
-    state.outbox.wakeup.notify_one();
+    txn.commit().await?;
     Ok(())
 }
 
@@ -267,7 +249,7 @@ pub async fn request_transfer(ctx: &Ctx, id: ClientId, reason: &str) -> Result<(
     let reason =
         text::required_text(reason, text::REASON).map_err(|code| AppError::invalid("reason", code))?;
     // Checked and written under the write lock (SQLite) so two requests cannot both pass.
-    let txn = begin_write(&ctx.db).await.map_err(AppError::internal)?;
+    let txn = begin_write(&ctx.db).await?;
     let period = open_period(&txn, client.id).await?.ok_or(AppError::Conflict)?;
     if pending_transfer(&txn, client.id).await?.is_some() {
         return Err(AppError::Conflict);
@@ -286,9 +268,8 @@ pub async fn request_transfer(ctx: &Ctx, id: ClientId, reason: &str) -> Result<(
         earlier_transfers: Set(0),
     }
     .insert(&txn)
-    .await
-    .map_err(AppError::internal)?;
-    txn.commit().await.map_err(AppError::internal)
+    .await?;
+    Ok(txn.commit().await?)
 }
 
 pub async fn pending_transfers(ctx: &Ctx) -> Result<Vec<TransferView>, AppError> {
@@ -297,8 +278,7 @@ pub async fn pending_transfers(ctx: &Ctx) -> Result<Vec<TransferView>, AppError>
         .filter(transfer::Column::Status.eq(PENDING))
         .order_by_asc(transfer::Column::RequestedAt)
         .all(&ctx.db)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
     ctx.audit_clients(Action::DecideTransfer, &rows.iter().map(|t| t.client_id).collect::<Vec<_>>()).await?;
     let mut out = Vec::new();
     for row in rows {
@@ -319,14 +299,8 @@ pub async fn decide_transfer(
     to_guide: Option<UserId>,
 ) -> Result<ClientId, AppError> {
     ctx.authorize(Action::DecideTransfer, &Resource::Nothing, super::audit::entity::CLIENT, None).await?;
-    let state = request::state()?;
-    let origin = state.settings.public_origin.clone();
-    let txn = begin_write(&ctx.db).await.map_err(AppError::internal)?;
-    let row = transfer::Entity::find_by_id(id)
-        .one(&txn)
-        .await
-        .map_err(AppError::internal)?
-        .ok_or(AppError::NotFound)?;
+    let txn = begin_write(&ctx.db).await?;
+    let row = transfer::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound)?;
     let client_id = row.client_id;
     let earlier = earlier_transfers(&txn, client_id).await? as i32;
     let decided = transfer::Entity::update_many()
@@ -340,8 +314,7 @@ pub async fn decide_transfer(
         .filter(transfer::Column::Id.eq(id))
         .filter(transfer::Column::Status.eq(PENDING))
         .exec(&txn)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
     decided_once(decided, AppError::Conflict)?;
     if approve {
         let to = to_guide.ok_or_else(|| AppError::invalid("to_guide", ValidationCode::Required))?;
@@ -350,35 +323,29 @@ pub async fn decide_transfer(
         }
         let guide = user::Entity::find_by_id(to.0)
             .one(&txn)
-            .await
-            .map_err(AppError::internal)?
+            .await?
             .filter(|u| u.active)
             .ok_or_else(|| AppError::invalid("to_guide", ValidationCode::UnknownChoice))?;
-        if !super::auth::roles_of(&txn, guide.id)
-            .await
-            .map_err(AppError::internal)?
-            .has(crate::domain::roles::Role::Guide)
-        {
+        if !super::auth::roles_of(&txn, guide.id).await?.has(crate::domain::roles::Role::Guide) {
             return Err(AppError::invalid("to_guide", ValidationCode::UnknownChoice));
         }
         transfer::Entity::update_many()
             .col_expr(transfer::Column::ToGuide, sea_orm::sea_query::Expr::value(to.0))
             .filter(transfer::Column::Id.eq(id))
             .exec(&txn)
-            .await
-            .map_err(AppError::internal)?;
+            .await?;
         let period = open_period(&txn, client_id).await?.ok_or(AppError::Conflict)?;
         let referral_id = period.referral_id;
         close_period(&txn, period.id, "transfer", ctx.now).await?;
         start_period(&txn, client_id, to.0, referral_id, ctx.now).await?;
-        visits::hand_over(&txn, client_id, period.guide_id, to.0, &origin, ctx.now).await?;
+        visits::hand_over(&txn, client_id, period.guide_id, to.0, &ctx.mailing, ctx.now).await?;
         if let Some(referral) = current_referral(&txn, client_id).await? {
             let referral_id = referral.id;
             let referred_by = referral.referred_by;
             let mut update = referral.into_active_model();
             update.guide_id = Set(Some(to.0));
             update.updated_at = Set(ctx.now);
-            update.update(&txn).await.map_err(AppError::internal)?;
+            update.update(&txn).await?;
             referral_event::ActiveModel {
                 id: NotSet,
                 referral_id: Set(referral_id),
@@ -388,22 +355,20 @@ pub async fn decide_transfer(
                 note: Set(Some(row.reason.clone())),
             }
             .insert(&txn)
-            .await
-            .map_err(AppError::internal)?;
+            .await?;
             for (recipient, key) in [(referred_by, "social_worker"), (Some(to.0), "guide")] {
                 if let Some(account) = name_of(&txn, recipient).await? {
                     let mail = emails::transfer_approved(
                         &account,
-                        &format!("{origin}/clients/{client_id}"),
+                        &ctx.mailing.link(&format!("/clients/{client_id}")),
                         format!("transfer:{id}:{key}"),
                     );
-                    outbox::enqueue(&txn, mail, ctx.now).await.map_err(AppError::internal)?;
+                    ctx.mailing.enqueue(&txn, mail, ctx.now).await?;
                 }
             }
         }
     }
-    txn.commit().await.map_err(AppError::internal)?;
-    state.outbox.wakeup.notify_one();
+    txn.commit().await?;
     ctx.audit_clients(Action::DecideTransfer, &[client_id]).await?;
     Ok(ClientId(client_id))
 }

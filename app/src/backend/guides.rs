@@ -11,10 +11,6 @@ use super::{
     referrals::{gender_name, parse_gender, topics},
 };
 use crate::{
-    api::{
-        AppError,
-        guides::{GuideProfileForm, GuideProfileView, GuideRow, GuidesOverview},
-    },
     domain::{
         availability::WeeklySlot,
         ids::UserId,
@@ -22,6 +18,10 @@ use crate::{
         policy::{Action, Resource},
         roles::Role,
         validation::{FormErrors, ValidationCode},
+    },
+    dto::{
+        AppError,
+        guides::{GuideProfileForm, GuideProfileView, GuideRow, GuidesOverview},
     },
 };
 
@@ -34,8 +34,7 @@ pub async fn overview(ctx: &Ctx) -> Result<GuidesOverview, AppError> {
     let ids: Vec<i64> = super::entities::user_role::Entity::find()
         .filter(super::entities::user_role::Column::Role.eq(Role::Guide.as_str()))
         .all(&ctx.db)
-        .await
-        .map_err(AppError::internal)?
+        .await?
         .into_iter()
         .map(|r| r.user_id)
         .collect();
@@ -43,31 +42,19 @@ pub async fn overview(ctx: &Ctx) -> Result<GuidesOverview, AppError> {
         .filter(user::Column::Id.is_in(ids))
         .filter(user::Column::Active.eq(true))
         .all(&ctx.db)
-        .await
-        .map_err(AppError::internal)?;
-    let profiles: HashMap<i64, guide_profile::Model> = guide_profile::Entity::find()
-        .all(&ctx.db)
-        .await
-        .map_err(AppError::internal)?
-        .into_iter()
-        .map(|p| (p.user_id, p))
-        .collect();
+        .await?;
+    let profiles: HashMap<i64, guide_profile::Model> =
+        guide_profile::Entity::find().all(&ctx.db).await?.into_iter().map(|p| (p.user_id, p)).collect();
     let mut caseload: HashMap<i64, u16> = HashMap::new();
     for p in guidance_period::Entity::find()
         .filter(guidance_period::Column::EndedAt.is_null())
         .all(&ctx.db)
-        .await
-        .map_err(AppError::internal)?
+        .await?
     {
         *caseload.entry(p.guide_id).or_default() += 1;
     }
     let mut pending: HashMap<i64, u16> = HashMap::new();
-    for p in proposal::Entity::find()
-        .filter(proposal::Column::Response.eq("pending"))
-        .all(&ctx.db)
-        .await
-        .map_err(AppError::internal)?
-    {
+    for p in proposal::Entity::find().filter(proposal::Column::Response.eq("pending")).all(&ctx.db).await? {
         *pending.entry(p.guide_id).or_default() += 1;
     }
     let mut rows: Vec<GuideRow> = guides
@@ -92,12 +79,8 @@ pub async fn overview(ctx: &Ctx) -> Result<GuidesOverview, AppError> {
 }
 
 async fn account_resource(ctx: &Ctx, id: UserId) -> Result<(user::Model, Resource), AppError> {
-    let account = user::Entity::find_by_id(id.0)
-        .one(&ctx.db)
-        .await
-        .map_err(AppError::internal)?
-        .ok_or(AppError::NotFound)?;
-    let roles = roles_of(&ctx.db, id.0).await.map_err(AppError::internal)?;
+    let account = user::Entity::find_by_id(id.0).one(&ctx.db).await?.ok_or(AppError::NotFound)?;
+    let roles = roles_of(&ctx.db, id.0).await?;
     if !roles.has(Role::Guide) {
         return Err(AppError::NotFound);
     }
@@ -108,7 +91,7 @@ pub async fn profile(ctx: &Ctx, id: UserId) -> Result<GuideProfileView, AppError
     let (account, resource) = account_resource(ctx, id).await?;
     ctx.authorize(Action::EditGuideProfile, &resource, super::audit::entity::ACCOUNT, Some(id.to_string()))
         .await?;
-    let profile = guide_profile::Entity::find_by_id(id.0).one(&ctx.db).await.map_err(AppError::internal)?;
+    let profile = guide_profile::Entity::find_by_id(id.0).one(&ctx.db).await?;
     Ok(GuideProfileView {
         id,
         name: account.name,
@@ -190,7 +173,7 @@ pub async fn save_profile(ctx: &Ctx, id: UserId, form: &GuideProfileForm) -> Res
         max_caseload: Set(i32::from(max)),
         gender: Set(gender.map(|g| gender_name(g).to_owned())),
         introduction: Set(introduction),
-        availability: Set(serde_json::to_string(&slots).map_err(AppError::internal)?),
+        availability: Set(serde_json::to_string(&slots)?),
         updated_at: Set(ctx.now),
     };
     guide_profile::Entity::insert(row)
@@ -210,7 +193,6 @@ pub async fn save_profile(ctx: &Ctx, id: UserId, form: &GuideProfileForm) -> Res
                 .to_owned(),
         )
         .exec_without_returning(&ctx.db)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
     ctx.audit_allowed(Action::EditGuideProfile, super::audit::entity::ACCOUNT, Some(id.to_string())).await
 }

@@ -121,7 +121,22 @@ pub struct Sender {
     pub lease: Duration,
     pub batch: u64,
     /// Woken when a message is enqueued, so it goes out at once.
-    pub wakeup: Arc<Notify>,
+    pub wakeup: Waker,
+}
+
+/// Wakes the sender so that what was just queued goes out at once, not at the next poll.
+#[derive(Clone, Debug, Default)]
+pub struct Waker(Arc<Notify>);
+
+impl Waker {
+    pub fn wake(&self) {
+        self.0.notify_one();
+    }
+
+    /// Waits until woken (or returns at once when woken since the last wait).
+    pub async fn woken(&self) {
+        self.0.notified().await;
+    }
 }
 
 impl Sender {
@@ -132,7 +147,7 @@ impl Sender {
             retry: DEFAULT_RETRY,
             lease: Duration::minutes(10),
             batch: 50,
-            wakeup: Arc::new(Notify::new()),
+            wakeup: Waker::default(),
         }
     }
 }

@@ -5,14 +5,13 @@ use super::{
     audit::entity,
     ctx::Ctx,
     outbox::{self, DEAD, OutboxRow, QUEUED, SENT},
-    request,
 };
 use crate::{
-    api::{
+    domain::policy::{Action, Resource},
+    dto::{
         AppError,
         outbox::{OutboxMessageRow, OutboxSummary},
     },
-    domain::policy::{Action, Resource},
 };
 
 const SHOWN: u64 = 50;
@@ -30,30 +29,31 @@ fn row(m: OutboxRow) -> OutboxMessageRow {
     }
 }
 
-pub async fn overview(ctx: &Ctx) -> Result<OutboxSummary, AppError> {
+/// `transport` says where the sender delivers (the server's configuration).
+pub async fn overview(ctx: &Ctx, transport: String) -> Result<OutboxSummary, AppError> {
     ctx.authorize(Action::ViewOutbox, &Resource::Nothing, entity::OUTBOX, None).await?;
     let db = &ctx.db;
     let rows = |status| async move {
         outbox::latest(db, status, SHOWN).await.map(|rows| rows.into_iter().map(row).collect::<Vec<_>>())
     };
     Ok(OutboxSummary {
-        transport: request::state()?.outbox.transport.describe(),
-        queued: outbox::count(db, QUEUED).await.map_err(AppError::internal)?,
-        sent: outbox::count(db, SENT).await.map_err(AppError::internal)?,
-        dead: outbox::count(db, DEAD).await.map_err(AppError::internal)?,
-        dead_rows: rows(DEAD).await.map_err(AppError::internal)?,
-        queued_rows: rows(QUEUED).await.map_err(AppError::internal)?,
-        sent_rows: rows(SENT).await.map_err(AppError::internal)?,
+        transport,
+        queued: outbox::count(db, QUEUED).await?,
+        sent: outbox::count(db, SENT).await?,
+        dead: outbox::count(db, DEAD).await?,
+        dead_rows: rows(DEAD).await?,
+        queued_rows: rows(QUEUED).await?,
+        sent_rows: rows(SENT).await?,
     })
 }
 
 pub async fn retry(ctx: &Ctx, id: i64) -> Result<(), AppError> {
     ctx.authorize(Action::RetryOutboxMessage, &Resource::Nothing, entity::OUTBOX, Some(id.to_string()))
         .await?;
-    if !outbox::retry_dead(&ctx.db, id, ctx.now).await.map_err(AppError::internal)? {
+    if !outbox::retry_dead(&ctx.db, id, ctx.now).await? {
         return Err(AppError::Conflict);
     }
+    ctx.mailing.requeued();
     ctx.audit_allowed(Action::RetryOutboxMessage, entity::OUTBOX, Some(id.to_string())).await?;
-    request::state()?.outbox.wakeup.notify_one();
     Ok(())
 }

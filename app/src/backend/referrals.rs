@@ -13,24 +13,16 @@ use sea_orm::{
 };
 
 use super::{
-    ctx::Ctx,
+    ctx::{Ctx, Mailing},
     db::{begin_write, decided_once},
     emails,
     entities::{
         client, consent, guidance_period, guide_exclusion, guide_profile, proposal, referral, referral_event,
         topic, user, user_role,
     },
-    outbox, request,
+    outbox,
 };
 use crate::{
-    api::{
-        AppError,
-        referrals::{
-            BatchLine, BatchPlan, CandidateView, ConsentView, IntroductionView, NotEligibleView,
-            ProposalForGuide, ProposalView, RankingView, ReferralDetail, ReferralForm, ReferralSummary,
-            TimelineEntry, TopicView,
-        },
-    },
     domain::{
         accounts::{PersonName, Phone},
         availability::{WeekHours, WeeklySlot},
@@ -45,6 +37,14 @@ use crate::{
         time::parse_date,
         validation::{FormErrors, ValidationCode},
     },
+    dto::{
+        AppError,
+        referrals::{
+            BatchLine, BatchPlan, CandidateView, ConsentView, IntroductionView, NotEligibleView,
+            ProposalForGuide, ProposalView, RankingView, ReferralDetail, ReferralForm, ReferralSummary,
+            TimelineEntry, TopicView,
+        },
+    },
 };
 
 pub const CHOSEN_BY: [&str; 3] = ["coordinator", "social_worker", "client"];
@@ -58,8 +58,7 @@ pub async fn topics(db: &impl ConnectionTrait) -> Result<Vec<TopicView>, AppErro
     Ok(topic::Entity::find()
         .order_by_asc(topic::Column::Position)
         .all(db)
-        .await
-        .map_err(AppError::internal)?
+        .await?
         .into_iter()
         .map(|t| TopicView { code: t.code, name_fi: t.name_fi, name_sv: t.name_sv, name_en: t.name_en })
         .collect())
@@ -108,8 +107,7 @@ async fn event(
         note: Set(note),
     }
     .insert(db)
-    .await
-    .map_err(AppError::internal)?;
+    .await?;
     Ok(())
 }
 
@@ -185,7 +183,7 @@ pub async fn submit(ctx: &Ctx, form: &ReferralForm) -> Result<i64, AppError> {
     }
 
     let now = ctx.now;
-    let txn = ctx.db.begin().await.map_err(AppError::internal)?;
+    let txn = ctx.db.begin().await?;
     let client = client::ActiveModel {
         id: NotSet,
         display_name: Set(name.as_str().to_owned()),
@@ -203,8 +201,7 @@ pub async fn submit(ctx: &Ctx, form: &ReferralForm) -> Result<i64, AppError> {
         needs_rides: Set(!form.needs_rides.is_empty()),
     }
     .insert(&txn)
-    .await
-    .map_err(AppError::internal)?;
+    .await?;
     consent::ActiveModel {
         id: NotSet,
         client_id: Set(client.id),
@@ -216,8 +213,7 @@ pub async fn submit(ctx: &Ctx, form: &ReferralForm) -> Result<i64, AppError> {
         recorded_by: Set(Some(ctx.actor_id())),
     }
     .insert(&txn)
-    .await
-    .map_err(AppError::internal)?;
+    .await?;
     let referral = referral::ActiveModel {
         id: NotSet,
         client_id: Set(client.id),
@@ -234,20 +230,18 @@ pub async fn submit(ctx: &Ctx, form: &ReferralForm) -> Result<i64, AppError> {
         updated_at: Set(now),
     }
     .insert(&txn)
-    .await
-    .map_err(AppError::internal)?;
+    .await?;
     event(&txn, referral.id, ReferralStatus::Submitted.as_str(), now, Some(ctx.actor_id()), None).await?;
     for coordinator in users_with_role(&txn, Role::Coordinator).await? {
-        let link = format!("{}/referrals/{}", request::state()?.settings.public_origin, referral.id);
+        let link = format!("{}/referrals/{}", ctx.mailing.origin, referral.id);
         let mail = emails::referral_received(
             &coordinator,
             &link,
             format!("referral_received:{}:{}", referral.id, coordinator.id),
         );
-        outbox::enqueue(&txn, mail, now).await.map_err(AppError::internal)?;
+        ctx.mailing.enqueue(&txn, mail, now).await?;
     }
-    txn.commit().await.map_err(AppError::internal)?;
-    request::state()?.outbox.wakeup.notify_one();
+    txn.commit().await?;
     ctx.audit_clients(Action::SubmitReferral, &[client.id]).await?;
     Ok(referral.id)
 }
@@ -256,18 +250,16 @@ async fn users_with_role(db: &impl ConnectionTrait, role: Role) -> Result<Vec<us
     let ids: Vec<i64> = user_role::Entity::find()
         .filter(user_role::Column::Role.eq(role.as_str()))
         .all(db)
-        .await
-        .map_err(AppError::internal)?
+        .await?
         .into_iter()
         .map(|r| r.user_id)
         .collect();
-    user::Entity::find()
+    Ok(user::Entity::find()
         .filter(user::Column::Id.is_in(ids))
         .filter(user::Column::Active.eq(true))
         .order_by_asc(user::Column::Name)
         .all(db)
-        .await
-        .map_err(AppError::internal)
+        .await?)
 }
 
 async fn names(db: &impl ConnectionTrait, ids: Vec<i64>) -> Result<HashMap<i64, String>, AppError> {
@@ -277,8 +269,7 @@ async fn names(db: &impl ConnectionTrait, ids: Vec<i64>) -> Result<HashMap<i64, 
     Ok(user::Entity::find()
         .filter(user::Column::Id.is_in(ids))
         .all(db)
-        .await
-        .map_err(AppError::internal)?
+        .await?
         .into_iter()
         .map(|u| (u.id, u.name))
         .collect())
@@ -295,8 +286,7 @@ async fn guides_with_access(
         .filter(proposal::Column::ReferralId.eq(row.id))
         .filter(proposal::Column::Response.eq(PENDING))
         .all(db)
-        .await
-        .map_err(AppError::internal)?
+        .await?
         .into_iter()
         .map(|p| UserId(p.guide_id))
         .collect();
@@ -316,16 +306,8 @@ fn named_guide(row: &referral::Model) -> Option<UserId> {
 }
 
 async fn load(ctx: &Ctx, id: i64) -> Result<(referral::Model, client::Model, Resource), AppError> {
-    let row = referral::Entity::find_by_id(id)
-        .one(&ctx.db)
-        .await
-        .map_err(AppError::internal)?
-        .ok_or(AppError::NotFound)?;
-    let client = client::Entity::find_by_id(row.client_id)
-        .one(&ctx.db)
-        .await
-        .map_err(AppError::internal)?
-        .ok_or(AppError::NotFound)?;
+    let row = referral::Entity::find_by_id(id).one(&ctx.db).await?.ok_or(AppError::NotFound)?;
+    let client = client::Entity::find_by_id(row.client_id).one(&ctx.db).await?.ok_or(AppError::NotFound)?;
     let resource = Resource::Referral {
         referred_by: row.referred_by.map(UserId),
         guides: guides_with_access(&ctx.db, &row).await?,
@@ -364,8 +346,7 @@ pub async fn list(ctx: &Ctx) -> Result<Vec<ReferralSummary>, AppError> {
     if !coordinator {
         query = query.filter(referral::Column::ReferredBy.eq(ctx.actor_id()));
     }
-    let mut rows =
-        query.order_by_asc(referral::Column::SubmittedAt).all(&ctx.db).await.map_err(AppError::internal)?;
+    let mut rows = query.order_by_asc(referral::Column::SubmittedAt).all(&ctx.db).await?;
     if coordinator {
         rows.retain(|r| ReferralStatus::parse(&r.status).is_some_and(|s| !s.is_closed()));
     } else {
@@ -374,8 +355,7 @@ pub async fn list(ctx: &Ctx) -> Result<Vec<ReferralSummary>, AppError> {
     let clients: HashMap<i64, client::Model> = client::Entity::find()
         .filter(client::Column::Id.is_in(rows.iter().map(|r| r.client_id)))
         .all(&ctx.db)
-        .await
-        .map_err(AppError::internal)?
+        .await?
         .into_iter()
         .map(|c| (c.id, c))
         .collect();
@@ -407,8 +387,7 @@ pub async fn consents_of(db: &impl ConnectionTrait, client_id: i64) -> Result<Ve
         .filter(consent::Column::ClientId.eq(client_id))
         .order_by_desc(consent::Column::GivenAt)
         .all(db)
-        .await
-        .map_err(AppError::internal)?
+        .await?
         .into_iter()
         .map(|c| ConsentView {
             id: c.id,
@@ -433,15 +412,13 @@ pub async fn detail(ctx: &Ctx, id: i64) -> Result<ReferralDetail, AppError> {
         .order_by_asc(referral_event::Column::At)
         .order_by_asc(referral_event::Column::Id)
         .all(&ctx.db)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
     let mut proposals = proposal::Entity::find()
         .filter(proposal::Column::ReferralId.eq(id))
         .order_by_desc(proposal::Column::ProposedAt)
         .order_by_desc(proposal::Column::Id)
         .all(&ctx.db)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
     if !in_full {
         proposals.retain(|p| p.guide_id == ctx.actor_id());
     }
@@ -522,28 +499,15 @@ pub async fn world(db: &DatabaseConnection) -> Result<World, AppError> {
     let topic_bits =
         topics(db).await?.into_iter().take(64).enumerate().map(|(i, t)| (t.code, i as u32)).collect();
     let guide_users = users_with_role(db, Role::Guide).await?;
-    let profiles: HashMap<i64, guide_profile::Model> = guide_profile::Entity::find()
-        .all(db)
-        .await
-        .map_err(AppError::internal)?
-        .into_iter()
-        .map(|p| (p.user_id, p))
-        .collect();
+    let profiles: HashMap<i64, guide_profile::Model> =
+        guide_profile::Entity::find().all(db).await?.into_iter().map(|p| (p.user_id, p)).collect();
     let mut caseload: HashMap<i64, u16> = HashMap::new();
-    for period in guidance_period::Entity::find()
-        .filter(guidance_period::Column::EndedAt.is_null())
-        .all(db)
-        .await
-        .map_err(AppError::internal)?
+    for period in
+        guidance_period::Entity::find().filter(guidance_period::Column::EndedAt.is_null()).all(db).await?
     {
         *caseload.entry(period.guide_id).or_default() += 1;
     }
-    for pending in proposal::Entity::find()
-        .filter(proposal::Column::Response.eq(PENDING))
-        .all(db)
-        .await
-        .map_err(AppError::internal)?
-    {
+    for pending in proposal::Entity::find().filter(proposal::Column::Response.eq(PENDING)).all(db).await? {
         *caseload.entry(pending.guide_id).or_default() += 1;
     }
     let mut world = World {
@@ -589,8 +553,7 @@ pub async fn referral_facts(
     let mut excluded: Vec<i64> = guide_exclusion::Entity::find()
         .filter(guide_exclusion::Column::ClientId.eq(client.id))
         .all(db)
-        .await
-        .map_err(AppError::internal)?
+        .await?
         .into_iter()
         .map(|e| e.guide_id)
         .collect();
@@ -600,16 +563,14 @@ pub async fn referral_facts(
             .filter(proposal::Column::ReferralId.eq(row.id))
             .filter(proposal::Column::Response.eq(DECLINED))
             .all(db)
-            .await
-            .map_err(AppError::internal)?
+            .await?
             .into_iter()
             .map(|p| p.guide_id),
     );
     let earlier_guides = guidance_period::Entity::find()
         .filter(guidance_period::Column::ClientId.eq(client.id))
         .all(db)
-        .await
-        .map_err(AppError::internal)?
+        .await?
         .into_iter()
         .map(|p| p.guide_id)
         .collect();
@@ -678,8 +639,7 @@ async fn move_on(
         .filter(referral::Column::Id.eq(row.id))
         .filter(referral::Column::Status.eq(row.status.as_str()))
         .exec(txn)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
     decided_once(moved, AppError::Conflict)
 }
 
@@ -700,7 +660,7 @@ async fn make_proposal(
         referral_id: Set(row.id),
         guide_id: Set(guide.id),
         milli_score: Set(milli_score as i32),
-        explanation: Set(serde_json::to_string(&contributions).map_err(AppError::internal)?),
+        explanation: Set(serde_json::to_string(&contributions)?),
         chosen_by: Set(chosen_by.to_owned()),
         proposed_by: Set(Some(ctx.actor_id())),
         proposed_at: Set(ctx.now),
@@ -709,16 +669,15 @@ async fn make_proposal(
         responded_at: Set(None),
     }
     .insert(txn)
-    .await
-    .map_err(AppError::internal)?;
+    .await?;
     let referral_id = row.id;
     move_on(txn, &row, status, Some(guide.id), ctx.now).await?;
     event(txn, referral_id, status.as_str(), ctx.now, Some(ctx.actor_id()), None).await?;
-    if let Some(account) = user::Entity::find_by_id(guide.id).one(txn).await.map_err(AppError::internal)? {
-        let link = format!("{}/proposals", request::state()?.settings.public_origin);
+    if let Some(account) = user::Entity::find_by_id(guide.id).one(txn).await? {
+        let link = format!("{}/proposals", ctx.mailing.origin);
         let mail =
             emails::guide_proposed(&account, &link, format!("guide_proposed:{referral_id}:{}", guide.id));
-        outbox::enqueue(txn, mail, ctx.now).await.map_err(AppError::internal)?;
+        ctx.mailing.enqueue(txn, mail, ctx.now).await?;
     }
     Ok(())
 }
@@ -736,10 +695,9 @@ pub async fn propose(ctx: &Ctx, id: i64, guide: UserId, chosen_by: &str) -> Resu
         return Err(AppError::Conflict);
     }
     let contributions = matching::contributions(&facts, candidate, places::distances());
-    let txn = begin_write(&ctx.db).await.map_err(AppError::internal)?;
+    let txn = begin_write(&ctx.db).await?;
     make_proposal(ctx, &txn, row, candidate, contributions, chosen_by).await?;
-    txn.commit().await.map_err(AppError::internal)?;
-    request::state()?.outbox.wakeup.notify_one();
+    txn.commit().await?;
     Ok(())
 }
 
@@ -760,13 +718,10 @@ pub async fn introductions(ctx: &Ctx, id: i64, guides: &[UserId]) -> Result<Vec<
     let mut out = Vec::new();
     // At most three at a time: more is too much to choose from.
     for guide in guides.iter().take(3) {
-        let Some(account) =
-            user::Entity::find_by_id(guide.0).one(&ctx.db).await.map_err(AppError::internal)?
-        else {
+        let Some(account) = user::Entity::find_by_id(guide.0).one(&ctx.db).await? else {
             continue;
         };
-        let profile =
-            guide_profile::Entity::find_by_id(guide.0).one(&ctx.db).await.map_err(AppError::internal)?;
+        let profile = guide_profile::Entity::find_by_id(guide.0).one(&ctx.db).await?;
         out.push(IntroductionView {
             guide_id: *guide,
             first_name: account.name.split_whitespace().next().unwrap_or_default().to_owned(),
@@ -782,13 +737,11 @@ async fn waiting(ctx: &Ctx) -> Result<Vec<(referral::Model, client::Model)>, App
         .filter(referral::Column::Status.eq(ReferralStatus::Submitted.as_str()))
         .order_by_asc(referral::Column::SubmittedAt)
         .all(&ctx.db)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
     let clients: HashMap<i64, client::Model> = client::Entity::find()
         .filter(client::Column::Id.is_in(rows.iter().map(|r| r.client_id)))
         .all(&ctx.db)
-        .await
-        .map_err(AppError::internal)?
+        .await?
         .into_iter()
         .map(|c| (c.id, c))
         .collect();
@@ -849,7 +802,7 @@ pub async fn batch_preview(ctx: &Ctx) -> Result<BatchPlan, AppError> {
 /// state of the database at this moment). Returns how many proposals were made.
 pub async fn batch_apply(ctx: &Ctx) -> Result<usize, AppError> {
     let batch = compute_batch(ctx).await?;
-    let txn = ctx.db.begin().await.map_err(AppError::internal)?;
+    let txn = ctx.db.begin().await?;
     let mut proposed_clients = Vec::new();
     for (referral_id, guide_id, _) in &batch.assignment.pairs {
         let Some((row, client)) = batch.waiting.iter().find(|(r, _)| r.id == *referral_id) else { continue };
@@ -859,10 +812,9 @@ pub async fn batch_apply(ctx: &Ctx) -> Result<usize, AppError> {
         make_proposal(ctx, &txn, row.clone(), guide, contributions, "coordinator").await?;
         proposed_clients.push(client.id);
     }
-    txn.commit().await.map_err(AppError::internal)?;
+    txn.commit().await?;
     // Audited after the commit: on SQLite the open transaction holds the only write lock.
     ctx.audit_clients(Action::BatchAssign, &proposed_clients).await?;
-    request::state()?.outbox.wakeup.notify_one();
     Ok(proposed_clients.len())
 }
 
@@ -874,20 +826,15 @@ pub async fn proposals_for_me(ctx: &Ctx) -> Result<Vec<ProposalForGuide>, AppErr
         .filter(proposal::Column::Response.eq(PENDING))
         .order_by_asc(proposal::Column::ProposedAt)
         .all(&ctx.db)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
     let topics = topics(&ctx.db).await?;
     let mut out = Vec::new();
     let mut listed = Vec::new();
     for p in mine {
-        let Some(row) =
-            referral::Entity::find_by_id(p.referral_id).one(&ctx.db).await.map_err(AppError::internal)?
-        else {
+        let Some(row) = referral::Entity::find_by_id(p.referral_id).one(&ctx.db).await? else {
             continue;
         };
-        let Some(client) =
-            client::Entity::find_by_id(row.client_id).one(&ctx.db).await.map_err(AppError::internal)?
-        else {
+        let Some(client) = client::Entity::find_by_id(row.client_id).one(&ctx.db).await? else {
             continue;
         };
         // Already scoped to the guide by the query; asked again so the policy stays the one judge.
@@ -924,16 +871,8 @@ pub async fn proposals_for_me(ctx: &Ctx) -> Result<Vec<ProposalForGuide>, AppErr
 /// card; declining (with a reason) returns the referral to the queue. Returns the client on
 /// acceptance.
 pub async fn respond(ctx: &Ctx, id: i64, accept: bool, reason: &str) -> Result<Option<ClientId>, AppError> {
-    let p = proposal::Entity::find_by_id(id)
-        .one(&ctx.db)
-        .await
-        .map_err(AppError::internal)?
-        .ok_or(AppError::NotFound)?;
-    let row = referral::Entity::find_by_id(p.referral_id)
-        .one(&ctx.db)
-        .await
-        .map_err(AppError::internal)?
-        .ok_or(AppError::NotFound)?;
+    let p = proposal::Entity::find_by_id(id).one(&ctx.db).await?.ok_or(AppError::NotFound)?;
+    let row = referral::Entity::find_by_id(p.referral_id).one(&ctx.db).await?.ok_or(AppError::NotFound)?;
     ctx.authorize(
         Action::RespondToProposal,
         &Resource::Proposal { guide: UserId(p.guide_id) },
@@ -949,7 +888,7 @@ pub async fn respond(ctx: &Ctx, id: i64, accept: bool, reason: &str) -> Result<O
         return Err(AppError::invalid("reason", ValidationCode::Required));
     }
     let reason = reason.as_str();
-    let txn = begin_write(&ctx.db).await.map_err(AppError::internal)?;
+    let txn = begin_write(&ctx.db).await?;
     let status = step(&row.status, if accept { Step::GuideAccepted } else { Step::GuideDeclined })?;
     let guide = p.guide_id;
     let referral_id = row.id;
@@ -969,8 +908,7 @@ pub async fn respond(ctx: &Ctx, id: i64, accept: bool, reason: &str) -> Result<O
         .filter(proposal::Column::Id.eq(p.id))
         .filter(proposal::Column::Response.eq(PENDING))
         .exec(&txn)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
     decided_once(answered, AppError::Conflict)?;
     move_on(&txn, &row, status, accept.then_some(guide), ctx.now).await?;
     event(
@@ -985,28 +923,22 @@ pub async fn respond(ctx: &Ctx, id: i64, accept: bool, reason: &str) -> Result<O
     if accept {
         super::guidance::start_period(&txn, client_id, guide, Some(referral_id), ctx.now).await?;
         if let Some(social_worker) = referred_by
-            && let Some(account) =
-                user::Entity::find_by_id(social_worker).one(&txn).await.map_err(AppError::internal)?
+            && let Some(account) = user::Entity::find_by_id(social_worker).one(&txn).await?
         {
-            let link = format!("{}/referrals/{referral_id}", request::state()?.settings.public_origin);
+            let link = format!("{}/referrals/{referral_id}", ctx.mailing.origin);
             let mail =
                 emails::guide_accepted(&account, &link, format!("guide_accepted:{referral_id}:{guide}"));
-            outbox::enqueue(&txn, mail, ctx.now).await.map_err(AppError::internal)?;
+            ctx.mailing.enqueue(&txn, mail, ctx.now).await?;
         }
     }
-    txn.commit().await.map_err(AppError::internal)?;
-    request::state()?.outbox.wakeup.notify_one();
+    txn.commit().await?;
     ctx.audit_clients(Action::RespondToProposal, &[client_id]).await?;
     Ok(accept.then_some(ClientId(client_id)))
 }
 
 /// The guide has reached the client: the 7-day clock stops. Returns the client.
 pub async fn record_first_contact(ctx: &Ctx, id: i64, channel: &str) -> Result<ClientId, AppError> {
-    let row = referral::Entity::find_by_id(id)
-        .one(&ctx.db)
-        .await
-        .map_err(AppError::internal)?
-        .ok_or(AppError::NotFound)?;
+    let row = referral::Entity::find_by_id(id).one(&ctx.db).await?.ok_or(AppError::NotFound)?;
     let (client, resource) = super::guidance::load_client(ctx, ClientId(row.client_id)).await?;
     ctx.authorize_client(Action::RecordFirstContact, client.id, &resource).await?;
     let channel = ContactChannel::parse(channel)
@@ -1014,7 +946,7 @@ pub async fn record_first_contact(ctx: &Ctx, id: i64, channel: &str) -> Result<C
     if row.first_contact_at.is_some() || client.guide_id.is_none() {
         return Err(AppError::Conflict);
     }
-    let txn = begin_write(&ctx.db).await.map_err(AppError::internal)?;
+    let txn = begin_write(&ctx.db).await?;
     // The first contact is recorded once, whoever of two taps gets there first.
     let recorded = referral::Entity::update_many()
         .col_expr(referral::Column::FirstContactAt, sea_orm::sea_query::Expr::value(ctx.now))
@@ -1023,12 +955,11 @@ pub async fn record_first_contact(ctx: &Ctx, id: i64, channel: &str) -> Result<C
         .filter(referral::Column::Id.eq(row.id))
         .filter(referral::Column::FirstContactAt.is_null())
         .exec(&txn)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
     decided_once(recorded, AppError::Conflict)?;
     event(&txn, id, "first_contact", ctx.now, Some(ctx.actor_id()), Some(channel.as_str().to_owned()))
         .await?;
-    txn.commit().await.map_err(AppError::internal)?;
+    txn.commit().await?;
     Ok(ClientId(client.id))
 }
 
@@ -1037,31 +968,24 @@ pub async fn record_first_contact(ctx: &Ctx, id: i64, channel: &str) -> Result<C
 /// the client any more. The referring social worker and coordinators keep the record, which
 /// the social-welfare authority must keep anyway.
 pub async fn withdraw_consent(ctx: &Ctx, id: i64) -> Result<ClientId, AppError> {
-    let row = consent::Entity::find_by_id(id)
-        .one(&ctx.db)
-        .await
-        .map_err(AppError::internal)?
-        .ok_or(AppError::NotFound)?;
+    let row = consent::Entity::find_by_id(id).one(&ctx.db).await?.ok_or(AppError::NotFound)?;
     let (client, resource) = super::guidance::load_client(ctx, ClientId(row.client_id)).await?;
     ctx.authorize_client(Action::ManageConsent, client.id, &resource).await?;
     if row.withdrawn_at.is_some() {
         return Err(AppError::Conflict);
     }
-    let txn = begin_write(&ctx.db).await.map_err(AppError::internal)?;
+    let txn = begin_write(&ctx.db).await?;
     let withdrawn = consent::Entity::update_many()
         .col_expr(consent::Column::WithdrawnAt, sea_orm::sea_query::Expr::value(ctx.now))
         .filter(consent::Column::Id.eq(row.id))
         .filter(consent::Column::WithdrawnAt.is_null())
         .exec(&txn)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
     decided_once(withdrawn, AppError::Conflict)?;
     if !has_valid_consent(&txn, client.id, super::guidance::local_date(ctx.now)).await? {
-        let origin = request::state()?.settings.public_origin.clone();
-        stop_sharing(&txn, &client, Some(ctx.actor_id()), CONSENT_WITHDRAWN, &origin, ctx.now).await?;
+        stop_sharing(&txn, &client, Some(ctx.actor_id()), CONSENT_WITHDRAWN, &ctx.mailing, ctx.now).await?;
     }
-    txn.commit().await.map_err(AppError::internal)?;
-    request::state()?.outbox.wakeup.notify_one();
+    txn.commit().await?;
     Ok(ClientId(client.id))
 }
 
@@ -1075,8 +999,7 @@ async fn has_valid_consent(
         .filter(consent::Column::ClientId.eq(client_id))
         .filter(consent::Column::WithdrawnAt.is_null())
         .all(db)
-        .await
-        .map_err(AppError::internal)?
+        .await?
         .into_iter()
         .any(|c| c.valid_until.is_none_or(|until| until >= today)))
 }
@@ -1092,35 +1015,30 @@ async fn stop_sharing(
     client: &client::Model,
     actor: Option<i64>,
     why: &str,
-    origin: &str,
+    mailing: &Mailing,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let client_id = client.id;
     if let Some(period) = super::guidance::open_period(txn, client_id).await? {
         super::guidance::close_period(txn, period.id, why, now).await?;
     }
-    super::visits::cancel_after_ending(txn, client, actor, origin, now).await?;
-    let mut row = client::Entity::find_by_id(client_id)
-        .one(txn)
-        .await
-        .map_err(AppError::internal)?
-        .ok_or(AppError::NotFound)?
-        .into_active_model();
+    super::visits::cancel_after_ending(txn, client, actor, mailing, now).await?;
+    let mut row =
+        client::Entity::find_by_id(client_id).one(txn).await?.ok_or(AppError::NotFound)?.into_active_model();
     row.guide_id = Set(None);
     row.updated_at = Set(now);
-    row.update(txn).await.map_err(AppError::internal)?;
+    row.update(txn).await?;
     let Some(referral) = super::guidance::current_referral(txn, client_id).await? else { return Ok(()) };
     for p in proposal::Entity::find()
         .filter(proposal::Column::ReferralId.eq(referral.id))
         .filter(proposal::Column::Response.eq(PENDING))
         .all(txn)
-        .await
-        .map_err(AppError::internal)?
+        .await?
     {
         let mut p = p.into_active_model();
         p.response = Set(CANCELLED.to_owned());
         p.responded_at = Set(Some(now));
-        p.update(txn).await.map_err(AppError::internal)?;
+        p.update(txn).await?;
     }
     let status = ReferralStatus::parse(&referral.status)
         .and_then(|s| rules::next_status(s, Step::Withdraw).or_else(|| rules::next_status(s, Step::End)));
@@ -1129,7 +1047,7 @@ async fn stop_sharing(
         let mut update = referral.into_active_model();
         update.status = Set(status.as_str().to_owned());
         update.updated_at = Set(now);
-        update.update(txn).await.map_err(AppError::internal)?;
+        update.update(txn).await?;
         event(txn, referral_id, status.as_str(), now, actor, Some(why.to_owned())).await?;
     }
     Ok(())
@@ -1148,8 +1066,7 @@ pub async fn expire_consents(
         .filter(consent::Column::WithdrawnAt.is_null())
         .filter(consent::Column::ValidUntil.lt(today))
         .all(db)
-        .await
-        .map_err(AppError::internal)?
+        .await?
         .into_iter()
         .map(|c| c.client_id)
         .collect();
@@ -1157,16 +1074,17 @@ pub async fn expire_consents(
         .filter(client::Column::Id.is_in(lapsed))
         .filter(client::Column::GuideId.is_not_null())
         .all(db)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
+    // The worker wakes the sender when this returns more than none.
+    let mailing = Mailing::detached(origin);
     let mut stopped = 0;
     for client in shared {
-        let txn = begin_write(db).await.map_err(AppError::internal)?;
+        let txn = begin_write(db).await?;
         if has_valid_consent(&txn, client.id, today).await? {
             continue;
         }
-        stop_sharing(&txn, &client, None, CONSENT_EXPIRED, origin, now).await?;
-        txn.commit().await.map_err(AppError::internal)?;
+        stop_sharing(&txn, &client, None, CONSENT_EXPIRED, &mailing, now).await?;
+        txn.commit().await?;
         stopped += 1;
     }
     Ok(stopped)
@@ -1187,8 +1105,7 @@ pub async fn escalate_waiting(
             ReferralStatus::Accepted.as_str(),
         ]))
         .all(db)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
     let coordinators = users_with_role(db, Role::Coordinator).await?;
     let mut queued = 0;
     for row in open {
@@ -1201,9 +1118,7 @@ pub async fn escalate_waiting(
                     day,
                     format!("first_contact:{}:day{day}:{}", row.id, coordinator.id),
                 );
-                if outbox::enqueue(db, mail, now).await.map_err(AppError::internal)?
-                    == outbox::Enqueued::Queued
-                {
+                if outbox::enqueue(db, mail, now).await? == outbox::Enqueued::Queued {
                     queued += 1;
                 }
             }

@@ -5,11 +5,11 @@ use strum::IntoEnumIterator;
 
 use super::{audit::entity, ctx::Ctx, entities::notification_setting};
 use crate::{
-    api::{AppError, settings::NotificationChoice},
     domain::{
         outbox::MessageKind,
         policy::{Action, Resource},
     },
+    dto::{AppError, settings::NotificationChoice},
 };
 
 fn own(ctx: &Ctx) -> Resource {
@@ -22,8 +22,7 @@ pub async fn notifications(ctx: &Ctx) -> Result<Vec<NotificationChoice>, AppErro
     let stored = notification_setting::Entity::find()
         .filter(notification_setting::Column::UserId.eq(ctx.actor_id()))
         .all(&ctx.db)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
     Ok(MessageKind::iter()
         .map(|kind| NotificationChoice {
             kind: kind.as_str().to_owned(),
@@ -39,7 +38,7 @@ pub async fn notifications(ctx: &Ctx) -> Result<Vec<NotificationChoice>, AppErro
 pub async fn save_notifications(ctx: &Ctx, ticked: &[String]) -> Result<(), AppError> {
     ctx.authorize(Action::ManageOwnSettings, &own(ctx), entity::ACCOUNT, Some(ctx.actor_id().to_string()))
         .await?;
-    let txn = ctx.db.begin().await.map_err(AppError::internal)?;
+    let txn = ctx.db.begin().await?;
     for kind in MessageKind::iter().filter(|k| !k.is_mandatory()) {
         let row = notification_setting::ActiveModel {
             user_id: sea_orm::ActiveValue::Set(ctx.actor_id()),
@@ -56,8 +55,7 @@ pub async fn save_notifications(ctx: &Ctx, ticked: &[String]) -> Result<(), AppE
                 .to_owned(),
             )
             .exec_without_returning(&txn)
-            .await
-            .map_err(AppError::internal)?;
+            .await?;
     }
-    txn.commit().await.map_err(AppError::internal)
+    Ok(txn.commit().await?)
 }

@@ -7,8 +7,11 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sea_orm::DatabaseConnection;
 
-use super::outbox::Sender;
-use crate::domain::sign_in::SessionLimits;
+use super::{
+    ctx::{Ctx, Mailing},
+    outbox::Sender,
+};
+use crate::domain::{policy::Actor, sign_in::SessionLimits};
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
@@ -29,4 +32,16 @@ pub struct Settings {
     pub trust_forwarded_for: bool,
     /// The kilometre allowance for rides in the guide's own car, in cents per kilometre.
     pub km_rate_cents: u32,
+}
+
+impl AppState {
+    /// What queueing e-mail needs: links to this app, and this app's sender to wake.
+    pub fn mailing(&self) -> Mailing {
+        Mailing::new(self.settings.public_origin.clone(), self.outbox.wakeup.clone())
+    }
+
+    /// The context of a signed-in person's request, now.
+    pub fn ctx(&self, actor: Actor, request_id: Option<String>) -> Ctx {
+        Ctx { db: self.db.clone(), actor, request_id, now: chrono::Utc::now(), mailing: self.mailing() }
+    }
 }

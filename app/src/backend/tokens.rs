@@ -11,7 +11,7 @@ use sea_orm::{
 use sha2::{Digest, Sha256};
 
 use super::entities::account_token;
-use crate::api::AppError;
+use crate::dto::AppError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
@@ -61,8 +61,7 @@ pub async fn issue(
         created_by: Set(created_by),
     }
     .insert(db)
-    .await
-    .map_err(AppError::internal)?;
+    .await?;
     Ok((token.id, secret))
 }
 
@@ -73,14 +72,13 @@ pub async fn find_live(
     purpose: Purpose,
     now: DateTime<Utc>,
 ) -> Result<Option<account_token::Model>, AppError> {
-    account_token::Entity::find()
+    Ok(account_token::Entity::find()
         .filter(account_token::Column::TokenHash.eq(hash(secret)))
         .filter(account_token::Column::Purpose.eq(purpose.as_str()))
         .filter(account_token::Column::UsedAt.is_null())
         .filter(account_token::Column::ExpiresAt.gt(now))
         .one(db)
-        .await
-        .map_err(AppError::internal)
+        .await?)
 }
 
 /// Uses the token up, so its link never works again. A conditional update that succeeds once:
@@ -97,8 +95,7 @@ pub async fn use_up(
         .filter(account_token::Column::UsedAt.is_null())
         .filter(account_token::Column::ExpiresAt.gt(now))
         .exec(db)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
     super::db::decided_once(used, AppError::NotFound)
 }
 
@@ -115,7 +112,6 @@ pub async fn revoke_all(
         .filter(account_token::Column::Purpose.eq(purpose.as_str()))
         .filter(account_token::Column::UsedAt.is_null())
         .exec(db)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
     Ok(())
 }

@@ -21,20 +21,13 @@ use sea_orm::{
 
 use super::{
     calendar::{self, Entry, Method},
-    ctx::Ctx,
+    ctx::{Ctx, Mailing},
     emails::{self, VisitFacts},
     entities::{calendar_feed, client, guide_profile, outbox_message, ride_leg, user, user_role, visit},
     guidance::load_client,
     outbox, tokens,
 };
 use crate::{
-    api::{
-        AppError,
-        visits::{
-            AgendaDay, AgendaView, Booked, BookingOptions, LegView, MileageRow, MileageView, VisitForm,
-            VisitMay, VisitView,
-        },
-    },
     domain::{
         availability::WeeklySlot,
         ids::{ClientId, UserId},
@@ -46,6 +39,13 @@ use crate::{
         time::{HELSINKI, parse_date, start_of_day},
         validation::{FormErrors, ValidationCode},
         visits::{self as rules, Reimbursement, VisitKind, VisitStatus, WorkedVisit},
+    },
+    dto::{
+        AppError,
+        visits::{
+            AgendaDay, AgendaView, Booked, BookingOptions, LegView, MileageRow, MileageView, VisitForm,
+            VisitMay, VisitView,
+        },
     },
 };
 
@@ -125,7 +125,7 @@ fn parse_times(
 }
 
 async fn begin(db: &DatabaseConnection) -> Result<DatabaseTransaction, AppError> {
-    super::db::begin_write(db).await.map_err(AppError::internal)
+    Ok(super::db::begin_write(db).await?)
 }
 
 /// Locks the people a booking needs, users in id order and then the client, so concurrent
@@ -142,13 +142,8 @@ async fn lock_people(txn: &DatabaseTransaction, users: &[i64], client_id: i64) -
         .order_by_asc(user::Column::Id)
         .lock(LockType::Update)
         .all(txn)
-        .await
-        .map_err(AppError::internal)?;
-    client::Entity::find_by_id(client_id)
-        .lock(LockType::Update)
-        .one(txn)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
+    client::Entity::find_by_id(client_id).lock(LockType::Update).one(txn).await?;
     Ok(())
 }
 
@@ -172,14 +167,13 @@ async fn planned_around(
         }
         Person::Client(id) => Condition::all().add(visit::Column::ClientId.eq(id)),
     };
-    visit::Entity::find()
+    Ok(visit::Entity::find()
         .filter(who)
         .filter(visit::Column::Status.is_in(VisitStatus::holding_time()))
         .filter(visit::Column::StartsAt.lt(to + NEIGHBOURHOOD))
         .filter(visit::Column::EndsAt.gt(from - NEIGHBOURHOOD))
         .all(db)
-        .await
-        .map_err(AppError::internal)
+        .await?)
 }
 
 /// Refuses `slots` (at `where_`) when any of `people` cannot be there, travel included.
@@ -220,8 +214,7 @@ async fn has_role(db: &impl ConnectionTrait, user_id: i64, role: Role) -> Result
         .filter(user_role::Column::UserId.eq(user_id))
         .filter(user_role::Column::Role.eq(role.as_str()))
         .one(db)
-        .await
-        .map_err(AppError::internal)?
+        .await?
         .is_some())
 }
 
@@ -229,15 +222,14 @@ async fn guide_profile_of(
     db: &impl ConnectionTrait,
     id: i64,
 ) -> Result<Option<guide_profile::Model>, AppError> {
-    guide_profile::Entity::find_by_id(id).one(db).await.map_err(AppError::internal)
+    Ok(guide_profile::Entity::find_by_id(id).one(db).await?)
 }
 
 async fn drivers(db: &impl ConnectionTrait) -> Result<Vec<(UserId, String)>, AppError> {
     let with_car: Vec<i64> = guide_profile::Entity::find()
         .filter(guide_profile::Column::HasCar.eq(true))
         .all(db)
-        .await
-        .map_err(AppError::internal)?
+        .await?
         .into_iter()
         .map(|p| p.user_id)
         .collect();
@@ -246,8 +238,7 @@ async fn drivers(db: &impl ConnectionTrait) -> Result<Vec<(UserId, String)>, App
         .filter(user::Column::Active.eq(true))
         .order_by_asc(user::Column::Name)
         .all(db)
-        .await
-        .map_err(AppError::internal)?
+        .await?
         .into_iter()
         .map(|u| (UserId(u.id), u.name))
         .collect())
@@ -255,7 +246,7 @@ async fn drivers(db: &impl ConnectionTrait) -> Result<Vec<(UserId, String)>, App
 
 async fn user_by_id(db: &impl ConnectionTrait, id: Option<i64>) -> Result<Option<user::Model>, AppError> {
     match id {
-        Some(id) => user::Entity::find_by_id(id).one(db).await.map_err(AppError::internal),
+        Some(id) => Ok(user::Entity::find_by_id(id).one(db).await?),
         None => Ok(None),
     }
 }
@@ -403,12 +394,12 @@ async fn notify(
     rows: &[visit::Model],
     actor: i64,
     change: Change,
-    origin: &str,
+    mailing: &Mailing,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let Some(first) = rows.first() else { return Ok(()) };
     let recipients: Vec<i64> = participants(first).into_iter().filter(|id| *id != actor).collect();
-    notify_people(db, rows, &recipients, change, origin, now).await
+    notify_people(db, rows, &recipients, change, mailing, now).await
 }
 
 /// Sends `recipients` the e-mail of `change` for `rows` (one visit or one series), with the
@@ -418,7 +409,7 @@ async fn notify_people(
     rows: &[visit::Model],
     recipients: &[i64],
     change: Change,
-    origin: &str,
+    mailing: &Mailing,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let Some(first) = rows.first() else { return Ok(()) };
@@ -426,10 +417,11 @@ async fn notify_people(
         let Some(account) = user_by_id(db, Some(id)).await? else { continue };
         let locale = account.locale.parse().unwrap_or_default();
         let summary = format!("Rinnalla: {}", emails::kind_name(locale, &first.kind));
-        let entries: Vec<Entry> = rows.iter().map(|row| entry(row, summary.clone(), origin)).collect();
+        let entries: Vec<Entry> =
+            rows.iter().map(|row| entry(row, summary.clone(), &mailing.origin)).collect();
         let when = when_text(first);
         let facts = VisitFacts { kind: &first.kind, when: &when, place: &first.place };
-        let link = format!("{origin}/visits/{}", first.id);
+        let link = mailing.link(&format!("/visits/{}", first.id));
         let key = format!("visit:{}:{}:{}:{id}", first.id, change.as_str(), first.sequence);
         let mail = match change {
             Change::Booked | Change::Moved => emails::visit_invitation(
@@ -447,7 +439,7 @@ async fn notify_people(
                 calendar::render("Rinnalla", Method::Cancel, &entries),
             ),
         };
-        outbox::enqueue(db, mail, now).await.map_err(AppError::internal)?;
+        mailing.enqueue(db, mail, now).await?;
     }
     Ok(())
 }
@@ -490,7 +482,7 @@ async fn check_not_past(
 }
 
 /// Books a visit, or every occurrence of a series, for the client's named guide.
-pub async fn book(ctx: &Ctx, form: &VisitForm, origin: &str) -> Result<Booked, AppError> {
+pub async fn book(ctx: &Ctx, form: &VisitForm) -> Result<Booked, AppError> {
     let (client, resource) = load_client(ctx, ClientId(form.client_id)).await?;
     ctx.authorize_client(Action::PlanVisit, client.id, &resource).await?;
     // One person: the visit is the named guide's. A client without one has no visits yet.
@@ -590,13 +582,12 @@ pub async fn book(ctx: &Ctx, form: &VisitForm, origin: &str) -> Result<Booked, A
             updated_at: Set(ctx.now),
         }
         .insert(&txn)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
         let row = if slots.len() > 1 && series.is_none() {
             series = Some(row.id);
             let mut first = row.into_active_model();
             first.series_id = Set(series);
-            first.update(&txn).await.map_err(AppError::internal)?
+            first.update(&txn).await?
         } else {
             row
         };
@@ -612,14 +603,13 @@ pub async fn book(ctx: &Ctx, form: &VisitForm, origin: &str) -> Result<Booked, A
                     estimated: Set(leg.estimated),
                 }
                 .insert(&txn)
-                .await
-                .map_err(AppError::internal)?;
+                .await?;
             }
         }
         rows.push(row);
     }
-    notify(&txn, &rows, ctx.actor_id(), Change::Booked, origin, ctx.now).await?;
-    txn.commit().await.map_err(AppError::internal)?;
+    notify(&txn, &rows, ctx.actor_id(), Change::Booked, &ctx.mailing, ctx.now).await?;
+    txn.commit().await?;
 
     let weekly: Vec<WeeklySlot> = guide_profile_of(&ctx.db, guide)
         .await?
@@ -631,16 +621,8 @@ pub async fn book(ctx: &Ctx, form: &VisitForm, origin: &str) -> Result<Booked, A
 }
 
 async fn load(ctx: &Ctx, id: i64) -> Result<(visit::Model, client::Model, Resource), AppError> {
-    let row = visit::Entity::find_by_id(id)
-        .one(&ctx.db)
-        .await
-        .map_err(AppError::internal)?
-        .ok_or(AppError::NotFound)?;
-    let client = client::Entity::find_by_id(row.client_id)
-        .one(&ctx.db)
-        .await
-        .map_err(AppError::internal)?
-        .ok_or(AppError::NotFound)?;
+    let row = visit::Entity::find_by_id(id).one(&ctx.db).await?.ok_or(AppError::NotFound)?;
+    let client = client::Entity::find_by_id(row.client_id).one(&ctx.db).await?.ok_or(AppError::NotFound)?;
     let resource = resource(&row, &client);
     Ok((row, client, resource))
 }
@@ -673,8 +655,7 @@ async fn view(
         .filter(ride_leg::Column::VisitId.eq(row.id))
         .order_by_asc(ride_leg::Column::Position)
         .all(&ctx.db)
-        .await
-        .map_err(AppError::internal)?
+        .await?
         .into_iter()
         .map(|l| LegView {
             from: l.from_place,
@@ -736,8 +717,7 @@ pub async fn for_client(ctx: &Ctx, client_id: ClientId) -> Result<Vec<VisitView>
         .order_by_asc(visit::Column::StartsAt)
         .limit(50)
         .all(&ctx.db)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         let resource = resource(&row, &client);
@@ -774,8 +754,7 @@ pub async fn agenda(ctx: &Ctx, week: bool, offset: i32) -> Result<AgendaView, Ap
         .filter(visit::Column::StartsAt.lt(to))
         .order_by_asc(visit::Column::StartsAt)
         .all(&ctx.db)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
     let mut shown = Vec::new();
     let mut by_day: Vec<AgendaDay> = (0..days)
         .map(|i| {
@@ -825,8 +804,7 @@ async fn explained(db: &impl ConnectionTrait, row: &visit::Model) -> Result<rule
     let ride: u32 = ride_leg::Entity::find()
         .filter(ride_leg::Column::VisitId.eq(row.id))
         .all(db)
-        .await
-        .map_err(AppError::internal)?
+        .await?
         .iter()
         .map(|l| l.km_tenths.max(0) as u32)
         .fold(0, u32::saturating_add);
@@ -883,7 +861,7 @@ pub async fn record_outcome(ctx: &Ctx, id: i64, form: &Recorded<'_>) -> Result<(
     // A reason is kept only while there is something beyond to explain.
     active.excess_reason = Set((beyond && !reason.is_empty()).then_some(reason));
     active.updated_at = Set(ctx.now);
-    active.update(&ctx.db).await.map_err(AppError::internal)?;
+    active.update(&ctx.db).await?;
     Ok(())
 }
 
@@ -896,25 +874,24 @@ async fn cancellation_scope(
 ) -> Result<Vec<visit::Model>, AppError> {
     match (scope, row.series_id) {
         ("one", _) | ("rest", None) => Ok(vec![row.clone()]),
-        ("rest", Some(series)) => visit::Entity::find()
+        ("rest", Some(series)) => Ok(visit::Entity::find()
             .filter(visit::Column::SeriesId.eq(series))
             .filter(visit::Column::StartsAt.gte(row.starts_at))
             .filter(visit::Column::Status.eq(VisitStatus::Planned.as_str()))
             .order_by_asc(visit::Column::StartsAt)
             .all(db)
-            .await
-            .map_err(AppError::internal),
+            .await?),
         _ => Err(AppError::invalid("scope", ValidationCode::UnknownChoice)),
     }
 }
 
-pub async fn cancel(ctx: &Ctx, id: i64, scope: &str, origin: &str) -> Result<usize, AppError> {
+pub async fn cancel(ctx: &Ctx, id: i64, scope: &str) -> Result<usize, AppError> {
     let (row, client, resource) = load(ctx, id).await?;
     ctx.authorize_client(Action::ChangeVisit, client.id, &resource).await?;
     if row.status != VisitStatus::Planned.as_str() {
         return Err(AppError::Conflict);
     }
-    let txn = ctx.db.begin().await.map_err(AppError::internal)?;
+    let txn = ctx.db.begin().await?;
     let rows = cancellation_scope(&txn, &row, scope).await?;
     let mut cancelled = Vec::with_capacity(rows.len());
     for row in rows {
@@ -923,22 +900,15 @@ pub async fn cancel(ctx: &Ctx, id: i64, scope: &str, origin: &str) -> Result<usi
         active.status = Set(VisitStatus::Cancelled.as_str().to_owned());
         active.sequence = Set(sequence);
         active.updated_at = Set(ctx.now);
-        cancelled.push(active.update(&txn).await.map_err(AppError::internal)?);
+        cancelled.push(active.update(&txn).await?);
     }
-    notify(&txn, &cancelled, ctx.actor_id(), Change::Cancelled, origin, ctx.now).await?;
-    txn.commit().await.map_err(AppError::internal)?;
+    notify(&txn, &cancelled, ctx.actor_id(), Change::Cancelled, &ctx.mailing, ctx.now).await?;
+    txn.commit().await?;
     Ok(cancelled.len())
 }
 
 /// Moves one visit to another time (the same checks as booking) and tells the others.
-pub async fn reschedule(
-    ctx: &Ctx,
-    id: i64,
-    date: &str,
-    start: &str,
-    end: &str,
-    origin: &str,
-) -> Result<(), AppError> {
+pub async fn reschedule(ctx: &Ctx, id: i64, date: &str, start: &str, end: &str) -> Result<(), AppError> {
     let (row, client, resource) = load(ctx, id).await?;
     ctx.authorize_client(Action::ChangeVisit, client.id, &resource).await?;
     if row.status != VisitStatus::Planned.as_str() {
@@ -966,11 +936,7 @@ pub async fn reschedule(
     let txn = begin(&ctx.db).await?;
     lock_people(&txn, &lock, row.client_id).await?;
     // Read again under the lock: it may have changed while we were checking the form.
-    let row = visit::Entity::find_by_id(id)
-        .one(&txn)
-        .await
-        .map_err(AppError::internal)?
-        .ok_or(AppError::NotFound)?;
+    let row = visit::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound)?;
     if row.status != VisitStatus::Planned.as_str() {
         return Err(AppError::Conflict);
     }
@@ -981,9 +947,9 @@ pub async fn reschedule(
     active.ends_at = Set(slot.end);
     active.sequence = Set(sequence);
     active.updated_at = Set(ctx.now);
-    let moved = active.update(&txn).await.map_err(AppError::internal)?;
-    notify(&txn, std::slice::from_ref(&moved), ctx.actor_id(), Change::Moved, origin, ctx.now).await?;
-    txn.commit().await.map_err(AppError::internal)?;
+    let moved = active.update(&txn).await?;
+    notify(&txn, std::slice::from_ref(&moved), ctx.actor_id(), Change::Moved, &ctx.mailing, ctx.now).await?;
+    txn.commit().await?;
     Ok(())
 }
 
@@ -995,14 +961,13 @@ async fn future_planned(
     client_id: i64,
     now: DateTime<Utc>,
 ) -> Result<Vec<visit::Model>, AppError> {
-    visit::Entity::find()
+    Ok(visit::Entity::find()
         .filter(visit::Column::ClientId.eq(client_id))
         .filter(visit::Column::Status.eq(VisitStatus::Planned.as_str()))
         .filter(visit::Column::StartsAt.gte(now))
         .order_by_asc(visit::Column::StartsAt)
         .all(db)
-        .await
-        .map_err(AppError::internal)
+        .await?)
 }
 
 /// Takes back the reminders of `visit` still waiting in the outbox, for everyone or for one
@@ -1014,7 +979,7 @@ async fn withdraw_reminders(db: &impl ConnectionTrait, visit: i64, to: Option<i6
     if let Some(person) = to {
         query = query.filter(outbox_message::Column::RecipientId.eq(person));
     }
-    query.exec(db).await.map_err(AppError::internal)?;
+    query.exec(db).await?;
     Ok(())
 }
 
@@ -1040,7 +1005,7 @@ pub async fn cancel_after_ending(
     db: &impl ConnectionTrait,
     client: &client::Model,
     actor: Option<i64>,
-    origin: &str,
+    mailing: &Mailing,
     now: DateTime<Utc>,
 ) -> Result<usize, AppError> {
     let mut cancelled = 0;
@@ -1053,14 +1018,14 @@ pub async fn cancel_after_ending(
             active.status = Set(VisitStatus::Cancelled.as_str().to_owned());
             active.sequence = Set(sequence);
             active.updated_at = Set(now);
-            rows.push(active.update(db).await.map_err(AppError::internal)?);
+            rows.push(active.update(db).await?);
         }
         let mut told = participants(&rows[0]);
         told.extend(client.referred_by);
         told.sort_unstable();
         told.dedup();
         told.retain(|id| Some(*id) != actor);
-        notify_people(db, &rows, &told, Change::Cancelled, origin, now).await?;
+        notify_people(db, &rows, &told, Change::Cancelled, mailing, now).await?;
         cancelled += rows.len();
     }
     Ok(cancelled)
@@ -1074,7 +1039,7 @@ pub async fn hand_over(
     client_id: i64,
     from_guide: i64,
     to_guide: i64,
-    origin: &str,
+    mailing: &Mailing,
     now: DateTime<Utc>,
 ) -> Result<usize, AppError> {
     let mut handed = 0;
@@ -1091,10 +1056,10 @@ pub async fn hand_over(
             }
             active.sequence = Set(sequence);
             active.updated_at = Set(now);
-            rows.push(active.update(db).await.map_err(AppError::internal)?);
+            rows.push(active.update(db).await?);
         }
-        notify_people(db, &rows, &[from_guide], Change::Cancelled, origin, now).await?;
-        notify_people(db, &rows, &[to_guide], Change::Booked, origin, now).await?;
+        notify_people(db, &rows, &[from_guide], Change::Cancelled, mailing, now).await?;
+        notify_people(db, &rows, &[to_guide], Change::Booked, mailing, now).await?;
         handed += rows.len();
     }
     Ok(handed)
@@ -1111,8 +1076,7 @@ async fn clients_of(
     Ok(client::Entity::find()
         .filter(client::Column::Id.is_in(ids))
         .all(db)
-        .await
-        .map_err(AppError::internal)?
+        .await?
         .into_iter()
         .map(|c| (c.id, c))
         .collect())
@@ -1128,13 +1092,11 @@ async fn actors(
         .filter(user::Column::Id.is_in(ids.iter().copied()))
         .filter(user::Column::Active.eq(true))
         .all(db)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
     let roles = user_role::Entity::find()
         .filter(user_role::Column::UserId.is_in(users.iter().map(|u| u.id)))
         .all(db)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
     Ok(users
         .into_iter()
         .map(|u| {
@@ -1165,15 +1127,14 @@ async fn worked(
     guide: i64,
     first: NaiveDate,
 ) -> Result<Vec<visit::Model>, AppError> {
-    visit::Entity::find()
+    Ok(visit::Entity::find()
         .filter(visit::Column::GuideId.eq(guide))
         .filter(visit::Column::Status.is_in([VisitStatus::Done.as_str(), VisitStatus::NoShow.as_str()]))
         .filter(visit::Column::StartsAt.gte(start_of_day(first, HELSINKI)))
         .filter(visit::Column::StartsAt.lt(start_of_day(next_month(first), HELSINKI)))
         .order_by_asc(visit::Column::StartsAt)
         .all(db)
-        .await
-        .map_err(AppError::internal)
+        .await?)
 }
 
 fn worked_visit(row: &visit::Model) -> WorkedVisit {
@@ -1242,8 +1203,7 @@ pub async fn payroll_csv(
     let guide_ids: Vec<i64> = user_role::Entity::find()
         .filter(user_role::Column::Role.eq(Role::Guide.as_str()))
         .all(&ctx.db)
-        .await
-        .map_err(AppError::internal)?
+        .await?
         .into_iter()
         .map(|r| r.user_id)
         .collect();
@@ -1251,8 +1211,7 @@ pub async fn payroll_csv(
         .filter(user::Column::Id.is_in(guide_ids))
         .order_by_asc(user::Column::Name)
         .all(&ctx.db)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
     let mut out = csv::Writer::from_writer(Vec::new());
     let header = [
         "guide",
@@ -1266,7 +1225,7 @@ pub async fn payroll_csv(
         "total_eur",
         "reasons_for_excess",
     ];
-    out.write_record(header).map_err(AppError::internal)?;
+    out.write_record(header)?;
     let month_text = first.format("%Y-%m").to_string();
     for guide in guides {
         let rows = worked(&ctx.db, guide.id, first).await?;
@@ -1293,11 +1252,10 @@ pub async fn payroll_csv(
             &rules::format_cents(t.ticket_cents, '.'),
             &rules::format_cents(t.reimbursement_cents(), '.'),
             &reasons,
-        ])
-        .map_err(AppError::internal)?;
+        ])?;
     }
-    let bytes = out.into_inner().map_err(AppError::internal)?;
-    Ok((format!("rinnalla-payroll-{month_text}.csv"), String::from_utf8(bytes).map_err(AppError::internal)?))
+    let bytes = out.into_inner()?;
+    Ok((format!("rinnalla-payroll-{month_text}.csv"), String::from_utf8(bytes)?))
 }
 
 /// Queues tomorrow's reminders: to the guide (with how the client likes to be contacted) and
@@ -1318,8 +1276,7 @@ pub async fn queue_reminders(
         .filter(visit::Column::StartsAt.gte(start_of_day(tomorrow, HELSINKI)))
         .filter(visit::Column::StartsAt.lt(start_of_day(tomorrow + Duration::days(1), HELSINKI)))
         .all(db)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
     let clients = clients_of(db, &rows).await?;
     let mut people: Vec<i64> =
         rows.iter().flat_map(|r| [Some(r.guide_id), r.social_worker_id]).flatten().collect();
@@ -1348,7 +1305,7 @@ pub async fn queue_reminders(
             let channel = is_guide.then(|| emails::channel_name(account, &client.contact_channel));
             let key = format!("visit-reminder:{}:{}:{id}", row.id, row.starts_at.timestamp());
             let mail = emails::visit_reminder(account, &facts, channel.as_deref(), &link, key);
-            if outbox::enqueue(db, mail, now).await.map_err(AppError::internal)? == outbox::Enqueued::Queued {
+            if outbox::enqueue(db, mail, now).await? == outbox::Enqueued::Queued {
                 queued += 1;
             }
         }
@@ -1376,8 +1333,7 @@ pub async fn feed_status(ctx: &Ctx) -> Result<bool, AppError> {
         .filter(calendar_feed::Column::UserId.eq(ctx.actor_id()))
         .filter(calendar_feed::Column::RevokedAt.is_null())
         .one(&ctx.db)
-        .await
-        .map_err(AppError::internal)?
+        .await?
         .is_some())
 }
 
@@ -1387,16 +1343,15 @@ async fn revoke_all(db: &impl ConnectionTrait, user_id: i64, now: DateTime<Utc>)
         .filter(calendar_feed::Column::UserId.eq(user_id))
         .filter(calendar_feed::Column::RevokedAt.is_null())
         .exec(db)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
     Ok(())
 }
 
 /// A new feed link; any earlier one stops working.
-pub async fn new_feed(ctx: &Ctx, origin: &str) -> Result<String, AppError> {
+pub async fn new_feed(ctx: &Ctx) -> Result<String, AppError> {
     authorize_own_feed(ctx).await?;
     let secret = tokens::new_secret();
-    let txn = ctx.db.begin().await.map_err(AppError::internal)?;
+    let txn = ctx.db.begin().await?;
     revoke_all(&txn, ctx.actor_id(), ctx.now).await?;
     calendar_feed::ActiveModel {
         id: NotSet,
@@ -1406,16 +1361,15 @@ pub async fn new_feed(ctx: &Ctx, origin: &str) -> Result<String, AppError> {
         revoked_at: Set(None),
     }
     .insert(&txn)
-    .await
-    .map_err(AppError::internal)?;
-    txn.commit().await.map_err(AppError::internal)?;
+    .await?;
+    txn.commit().await?;
     ctx.audit_allowed(
         Action::ManageOwnSettings,
         super::audit::entity::ACCOUNT,
         Some(ctx.actor_id().to_string()),
     )
     .await?;
-    Ok(format!("{origin}/calendar/{secret}.ics"))
+    Ok(ctx.mailing.link(&format!("/calendar/{secret}.ics")))
 }
 
 pub async fn revoke_feed(ctx: &Ctx) -> Result<(), AppError> {
@@ -1442,8 +1396,7 @@ pub async fn feed(
         .filter(calendar_feed::Column::TokenHash.eq(tokens::hash(secret)))
         .filter(calendar_feed::Column::RevokedAt.is_null())
         .one(db)
-        .await
-        .map_err(AppError::internal)?
+        .await?
     else {
         return Err(AppError::NotFound);
     };
@@ -1460,8 +1413,7 @@ pub async fn feed(
         .filter(visit::Column::StartsAt.lt(now + Duration::days(366)))
         .order_by_asc(visit::Column::StartsAt)
         .all(db)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
     let locale = owner.locale.parse().unwrap_or_default();
     let by_id = clients_of(db, &rows).await?;
     let mut entries = Vec::with_capacity(rows.len());
@@ -1491,7 +1443,7 @@ pub async fn feed(
             request_id: None,
         })
         .collect();
-    super::audit::record_many(db, &events).await.map_err(AppError::internal)?;
+    super::audit::record_many(db, &events).await?;
     Ok(calendar::render("Rinnalla", Method::Publish, &entries))
 }
 

@@ -206,6 +206,7 @@ pub async fn ctx_of(server: &TestServer, email: &str) -> app::backend::ctx::Ctx 
         actor: app::domain::policy::Actor { user_id: app::domain::ids::UserId(id), roles },
         request_id: None,
         now: chrono::Utc::now(),
+        mailing: app::backend::ctx::Mailing::detached(server.url.clone()),
     }
 }
 

@@ -84,13 +84,22 @@ impl AppError {
 
 #[cfg(feature = "ssr")]
 impl AppError {
-    /// Logs an internal failure with its cause and returns the safe error the user sees, with
-    /// the request id that finds the log line.
+    /// Logs an internal failure with its cause and returns the safe error the user sees. The
+    /// log line carries the request id through the request's tracing span; the server
+    /// function's wrapper ([`AppError::for_request`]) puts the same id on the answer.
     pub fn internal(error: impl std::fmt::Display) -> Self {
-        let request_id = leptos::prelude::use_context::<crate::backend::auth::RequestContext>()
-            .and_then(|context| context.request_id);
-        tracing::error!(error = %error, request_id = request_id.as_deref().unwrap_or("-"), "internal error");
-        Self::Internal { request_id }
+        tracing::error!(error = %error, "internal error");
+        Self::Internal { request_id: None }
+    }
+}
+
+impl AppError {
+    /// Names the request an internal error happened in, so the user can quote it.
+    pub fn for_request(self, id: Option<&str>) -> Self {
+        match self {
+            Self::Internal { request_id: None } => Self::Internal { request_id: id.map(str::to_owned) },
+            other => other,
+        }
     }
 }
 

@@ -1,13 +1,25 @@
 //! Reaching the request from a page render or server function: the app state, who is signed
-//! in, the request id, and a form's values kept across the redirect after a refused post.
+//! in, the request id, and a form's values kept across the redirect after a refused post. The
+//! one place that reads Leptos context for the server side: services get what they need in a
+//! [`Ctx`] built here.
 
 use axum::http::request::Parts;
 use chrono::Utc;
 use leptos::prelude::{provide_context, use_context};
 use serde::Serialize;
 
-use super::{AppState, auth::RequestContext, ctx::Ctx};
-use crate::api::{AppError, auth::CurrentUser, forms::FormFlash};
+use crate::{
+    backend::{
+        AppState,
+        auth::RequestContext,
+        ctx::{Ctx, Visitor},
+    },
+    dto::{
+        AppError,
+        auth::CurrentUser,
+        forms::{FLASH_KEY, FormFlash},
+    },
+};
 
 /// The per-response nonce that lets the page's own inline scripts (the hydration loader) run
 /// under the Content-Security-Policy; set by the server's security middleware.
@@ -45,15 +57,64 @@ pub fn request() -> RequestContext {
 pub fn ctx() -> Result<Ctx, AppError> {
     let request = request();
     let user = request.user.ok_or(AppError::Unauthorized)?;
-    Ok(Ctx { db: state()?.db, actor: user.actor(), request_id: request.request_id, now: Utc::now() })
+    Ok(state()?.ctx(user.actor(), request.request_id))
+}
+
+/// The context of a request from someone who need not be signed in.
+pub fn visitor() -> Result<Visitor, AppError> {
+    let state = state()?;
+    Ok(Visitor {
+        db: state.db.clone(),
+        request_id: request().request_id,
+        now: Utc::now(),
+        mailing: state.mailing(),
+    })
+}
+
+/// A signed-in server function's work: builds its [`Ctx`], runs `work` in it, wakes the
+/// e-mail sender when the work queued anything (its transactions have committed by then), and
+/// answers as [`finish`] does.
+pub async fn serve<T>(work: impl AsyncFnOnce(&Ctx) -> Result<T, AppError>) -> Result<T, AppError> {
+    finish(run(work).await)
+}
+
+/// [`serve`] for a form post: a refused form keeps what was typed for the page it returns to.
+pub async fn serve_form<T, F: Serialize>(
+    form_name: &str,
+    values: &F,
+    work: impl AsyncFnOnce(&Ctx) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    let result = run(work).await;
+    keep_form_on_error(form_name, &result, values).await;
+    finish(result)
+}
+
+/// [`serve`] for someone who need not be signed in (links from e-mails, reset requests).
+pub async fn serve_visitor<T>(
+    work: impl AsyncFnOnce(&Visitor) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    finish(
+        async {
+            let visitor = visitor()?;
+            let result = work(&visitor).await;
+            visitor.mailing.wake_if_queued();
+            result
+        }
+        .await,
+    )
+}
+
+async fn run<T>(work: impl AsyncFnOnce(&Ctx) -> Result<T, AppError>) -> Result<T, AppError> {
+    let ctx = ctx()?;
+    let result = work(&ctx).await;
+    ctx.mailing.wake_if_queued();
+    result
 }
 
 /// The signed-in user, if any.
 pub fn current_user() -> Option<CurrentUser> {
     request().user
 }
-
-const FLASH_KEY: &str = "form_flash";
 
 /// After a refused post the browser is sent back to the form; this keeps what was typed (in
 /// the server-side session, never in the URL) so the form can show it again.
@@ -74,15 +135,11 @@ pub async fn keep_for_next_page<F: Serialize>(form: &str, values: &F) {
     }
 }
 
-/// Takes (and so removes) the kept form values; the middleware does this for page loads.
-pub async fn take_flash(session: &tower_sessions::Session) -> Option<FormFlash> {
-    session.remove::<FormFlash>(FLASH_KEY).await.ok().flatten()
-}
-
 /// Gives a failed server function its HTTP status (403, 404, 422, ...) for callers that asked
-/// for data. A browser's plain form post keeps the redirect back to its page instead, which
-/// carries the error for the page to show.
+/// for data, and names the request in an internal error. A browser's plain form post keeps the
+/// redirect back to its page instead, which carries the error for the page to show.
 pub fn finish<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    let result = result.map_err(|error| error.for_request(request().request_id.as_deref()));
     if let Err(error) = &result {
         let wants_page = use_context::<Parts>()
             .and_then(|parts| parts.headers.get(axum::http::header::ACCEPT).cloned())

@@ -2,6 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Where in the server-side session the kept values wait for the next page load.
+pub const FLASH_KEY: &str = "form_flash";
+
 /// The values a refused form held, keyed by the server function's endpoint.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FormFlash {

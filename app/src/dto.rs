@@ -1,0 +1,19 @@
+//! What crosses the wire: the views pages render, the forms they post, [`AppError`] and
+//! [`auth::CurrentUser`]. Below both `api` and `backend`, above `domain` only: services build
+//! these and server functions return them, so neither needs the other's types. Pure data and
+//! pure parsing; no I/O.
+
+pub mod accounts;
+pub mod audit;
+pub mod auth;
+pub mod clients;
+pub mod error;
+pub mod forms;
+pub mod guidance;
+pub mod guides;
+pub mod outbox;
+pub mod referrals;
+pub mod settings;
+pub mod visits;
+
+pub use error::AppError;

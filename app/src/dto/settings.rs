@@ -1,0 +1,12 @@
+//! A person's own settings.
+
+use serde::{Deserialize, Serialize};
+
+/// One kind of e-mail and whether the person gets it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationChoice {
+    pub kind: String,
+    pub by_email: bool,
+    /// Always sent (account access, escalations): shown, not changeable.
+    pub mandatory: bool,
+}

@@ -1,0 +1,153 @@
+//! The words of the domain: the translated names of its enums and codes (visit kinds, contact
+//! channels, statuses, topics, regions) and the sentences that explain a match. One place for
+//! pages and e-mails alike; it knows the domain, the wire types and the translations, nothing
+//! else.
+
+use crate::{
+    domain::matching::{Contribution, Detail, Exclusion},
+    dto::referrals::TopicView,
+    i18n::*,
+};
+
+pub fn topic_names(topics: &[TopicView], codes: &[String], locale: Locale) -> String {
+    codes
+        .iter()
+        .map(|code| {
+            topics
+                .iter()
+                .find(|t| &t.code == code)
+                .map_or(code.clone(), |t| t.name(locale.as_str()).to_owned())
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Names of the topics set in `bits` (numbered by the topics' order).
+fn topic_names_of_bits(topics: &[TopicView], bits: u64, locale: Locale) -> String {
+    topics
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i < 64 && bits & (1 << i) != 0)
+        .map(|(_, t)| t.name(locale.as_str()).to_owned())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// One sentence per criterion.
+pub fn contribution_text(c: &Contribution, topics: &[TopicView], locale: Locale) -> String {
+    match c.detail {
+        Detail::Experience { shared, needed } if shared != 0 => td_string!(
+            locale,
+            why.experience,
+            topics = topic_names_of_bits(topics, shared, locale),
+            shared = shared.count_ones(),
+            needed = needed.count_ones()
+        ),
+        Detail::Experience { .. } => td_string!(locale, why.no_experience).to_string(),
+        Detail::Distance { km } => td_string!(locale, why.distance, km = km),
+        Detail::Availability { overlap_hours, client_hours: Some(_), .. } => {
+            td_string!(locale, why.availability_overlap, hours = overlap_hours)
+        }
+        Detail::Availability { guide_hours, .. } => td_string!(locale, why.availability, hours = guide_hours),
+        Detail::Preferences { gender_wish_met, rides_wish_met } => {
+            let mut parts = Vec::new();
+            match gender_wish_met {
+                Some(true) => parts.push(td_string!(locale, why.gender_met).to_string()),
+                Some(false) => parts.push(td_string!(locale, why.gender_not_met).to_string()),
+                None => {}
+            }
+            match rides_wish_met {
+                Some(true) => parts.push(td_string!(locale, why.rides_met).to_string()),
+                Some(false) => parts.push(td_string!(locale, why.rides_not_met).to_string()),
+                None => {}
+            }
+            if parts.is_empty() { td_string!(locale, why.no_wishes).to_string() } else { parts.join(" ") }
+        }
+        Detail::Continuity { earlier_guide: true } => td_string!(locale, why.earlier_guide).to_string(),
+        Detail::Continuity { earlier_guide: false } => td_string!(locale, why.new_guide).to_string(),
+        Detail::Capacity { caseload, max } => {
+            td_string!(locale, why.caseload, caseload = caseload, max = max)
+        }
+    }
+}
+
+pub fn exclusion_text(e: &Exclusion, locale: Locale) -> String {
+    match e {
+        Exclusion::Inactive => td_string!(locale, why_not.inactive).to_string(),
+        Exclusion::CaseloadFull { caseload, max } => {
+            td_string!(locale, why_not.full, caseload = *caseload, max = *max)
+        }
+        Exclusion::NoSharedLanguage => td_string!(locale, why_not.language).to_string(),
+        Exclusion::NoAvailability => td_string!(locale, why_not.availability).to_string(),
+        Exclusion::ExcludedForClient => td_string!(locale, why_not.excluded).to_string(),
+    }
+}
+
+/// "72 / 100"
+pub fn score_text(milli: u32) -> String {
+    format!("{} / 100", (milli + 500) / 1000)
+}
+
+pub fn status_text(status: &str, locale: Locale) -> &'static str {
+    match status {
+        "submitted" => td_string!(locale, status.submitted),
+        "guide_proposed" => td_string!(locale, status.guide_proposed),
+        "accepted" => td_string!(locale, status.accepted),
+        "first_meeting_held" => td_string!(locale, status.first_meeting_held),
+        "active" => td_string!(locale, status.active),
+        "ended" => td_string!(locale, status.ended),
+        "declined" => td_string!(locale, status.declined),
+        "withdrawn" => td_string!(locale, status.withdrawn),
+        "guide_accepted" => td_string!(locale, status.guide_accepted),
+        "guide_declined" => td_string!(locale, status.guide_declined),
+        "first_contact" => td_string!(locale, status.first_contact),
+        "transferred" => td_string!(locale, status.transferred),
+        _ => td_string!(locale, status.other),
+    }
+}
+
+pub fn channel_text(channel: &str, locale: Locale) -> &'static str {
+    match channel {
+        "sms" => td_string!(locale, channel.sms),
+        "whatsapp" => td_string!(locale, channel.whatsapp),
+        "letter" => td_string!(locale, channel.letter),
+        "meeting" => td_string!(locale, channel.meeting),
+        _ => td_string!(locale, channel.call),
+    }
+}
+
+/// The name of a kind of visit.
+pub fn visit_kind_text(kind: &str, locale: Locale) -> &'static str {
+    match kind {
+        "home_visit" => td_string!(locale, visit_kinds.home_visit),
+        "meeting" => td_string!(locale, visit_kinds.meeting),
+        "accompaniment" => td_string!(locale, visit_kinds.accompaniment),
+        "call" => td_string!(locale, visit_kinds.call),
+        "three_way" => td_string!(locale, visit_kinds.three_way),
+        _ => td_string!(locale, visit_kinds.review),
+    }
+}
+
+/// A place name with its region, for selects.
+pub fn region_name(region: &str, locale: Locale) -> &'static str {
+    match region {
+        "south_ostrobothnia" => td_string!(locale, regions.south_ostrobothnia),
+        "ostrobothnia" => td_string!(locale, regions.ostrobothnia),
+        "central_ostrobothnia" => td_string!(locale, regions.central_ostrobothnia),
+        "north_ostrobothnia" => td_string!(locale, regions.north_ostrobothnia),
+        "pirkanmaa" => td_string!(locale, regions.pirkanmaa),
+        "satakunta" => td_string!(locale, regions.satakunta),
+        "central_finland" => td_string!(locale, regions.central_finland),
+        "uusimaa" => td_string!(locale, regions.uusimaa),
+        "southwest_finland" => td_string!(locale, regions.southwest_finland),
+        "tavastia_proper" => td_string!(locale, regions.tavastia_proper),
+        "paijat_hame" => td_string!(locale, regions.paijat_hame),
+        "kymenlaakso" => td_string!(locale, regions.kymenlaakso),
+        "south_karelia" => td_string!(locale, regions.south_karelia),
+        "south_savo" => td_string!(locale, regions.south_savo),
+        "north_savo" => td_string!(locale, regions.north_savo),
+        "north_karelia" => td_string!(locale, regions.north_karelia),
+        "kainuu" => td_string!(locale, regions.kainuu),
+        _ => td_string!(locale, regions.lapland),
+    }
+}
