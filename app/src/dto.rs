@@ -11,6 +11,7 @@ pub mod error;
 pub mod forms;
 pub mod guidance;
 pub mod guides;
+pub mod language;
 pub mod outbox;
 pub mod referrals;
 pub mod settings;

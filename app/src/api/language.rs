@@ -12,8 +12,8 @@ pub async fn set_language(language: String, next: String) -> Result<(), AppError
         async move {
             use crate::api::error::ValidationCode;
             use crate::domain::navigation::same_site_path;
+            use crate::dto::language::{LANGUAGE_COOKIE, LANGUAGE_COOKIE_MAX_AGE_SECS};
             use crate::i18n::{I18nLocaleTrait, Locale};
-            use crate::ui::language::LANGUAGE_COOKIE;
 
             let locale: Locale = language
                 .parse()
@@ -21,7 +21,7 @@ pub async fn set_language(language: String, next: String) -> Result<(), AppError
             let cookie = format!(
                 "{LANGUAGE_COOKIE}={}; Path=/; Max-Age={}; SameSite=Lax",
                 locale.as_str(),
-                crate::ui::language::LANGUAGE_COOKIE_MAX_AGE_SECS
+                LANGUAGE_COOKIE_MAX_AGE_SECS
             );
             let response = expect_context::<leptos_axum::ResponseOptions>();
             response.append_header(

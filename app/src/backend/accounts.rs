@@ -351,7 +351,8 @@ pub async fn request_reset(visitor: &Visitor, email: &str) -> Result<(), AppErro
         tokens::issue(&txn, account.id, tokens::Purpose::PasswordReset, PASSWORD_RESET_VALID_FOR, None, now)
             .await?;
     let link = visitor.mailing.link(&format!("/password-reset/{secret}"));
-    let mail = emails::password_reset(&account, &link, format!("password_reset:{token_id}"));
+    let mail =
+        emails::notice(emails::Notice::PasswordReset, &account, &link, format!("password_reset:{token_id}"));
     visitor.mailing.enqueue(&txn, mail, now).await?;
     txn.commit().await?;
     Ok(())

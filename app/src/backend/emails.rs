@@ -92,33 +92,60 @@ pub fn invitation(account: &user::Model, inviter: &str, link: &str, key: String)
     outgoing(MessageKind::Invitation, key, account, subject, text)
 }
 
-pub fn password_reset(account: &user::Model, link: &str, key: String) -> Outgoing {
-    let locale = locale_of(account);
-    let subject = td_string!(locale, email.password_reset.subject).to_string();
-    let text = td_string!(locale, email.password_reset.text, name = account.name.as_str(), link = link);
-    outgoing(MessageKind::PasswordReset, key, account, subject, text)
+/// The e-mails that only say that something waits in Rinnalla, with the link to it. One row per
+/// kind: the words differ, the shape does not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notice {
+    PasswordReset,
+    /// "You have a new referral in Rinnalla" (to a coordinator), never who or why.
+    ReferralReceived,
+    GuideProposed,
+    GuideAccepted,
+    TransferApproved,
 }
 
-/// "You have a new referral in Rinnalla" (to a coordinator), never who or why.
-pub fn referral_received(account: &user::Model, link: &str, key: String) -> Outgoing {
-    let locale = locale_of(account);
-    let subject = td_string!(locale, email.referral_received.subject).to_string();
-    let text = td_string!(locale, email.referral_received.text, name = account.name.as_str(), link = link);
-    outgoing(MessageKind::ReferralReceived, key, account, subject, text)
+impl Notice {
+    fn kind(self) -> MessageKind {
+        match self {
+            Notice::PasswordReset => MessageKind::PasswordReset,
+            Notice::ReferralReceived => MessageKind::ReferralReceived,
+            Notice::GuideProposed => MessageKind::GuideProposed,
+            Notice::GuideAccepted => MessageKind::GuideAccepted,
+            Notice::TransferApproved => MessageKind::TransferApproved,
+        }
+    }
+
+    /// The subject and the text, in `locale`, greeting `name`.
+    fn words(self, locale: Locale, name: &str, link: &str) -> (String, String) {
+        match self {
+            Notice::PasswordReset => (
+                td_string!(locale, email.password_reset.subject).to_string(),
+                td_string!(locale, email.password_reset.text, name = name, link = link),
+            ),
+            Notice::ReferralReceived => (
+                td_string!(locale, email.referral_received.subject).to_string(),
+                td_string!(locale, email.referral_received.text, name = name, link = link),
+            ),
+            Notice::GuideProposed => (
+                td_string!(locale, email.guide_proposed.subject).to_string(),
+                td_string!(locale, email.guide_proposed.text, name = name, link = link),
+            ),
+            Notice::GuideAccepted => (
+                td_string!(locale, email.guide_accepted.subject).to_string(),
+                td_string!(locale, email.guide_accepted.text, name = name, link = link),
+            ),
+            Notice::TransferApproved => (
+                td_string!(locale, email.transfer_approved.subject).to_string(),
+                td_string!(locale, email.transfer_approved.text, name = name, link = link),
+            ),
+        }
+    }
 }
 
-pub fn guide_proposed(account: &user::Model, link: &str, key: String) -> Outgoing {
-    let locale = locale_of(account);
-    let subject = td_string!(locale, email.guide_proposed.subject).to_string();
-    let text = td_string!(locale, email.guide_proposed.text, name = account.name.as_str(), link = link);
-    outgoing(MessageKind::GuideProposed, key, account, subject, text)
-}
-
-pub fn guide_accepted(account: &user::Model, link: &str, key: String) -> Outgoing {
-    let locale = locale_of(account);
-    let subject = td_string!(locale, email.guide_accepted.subject).to_string();
-    let text = td_string!(locale, email.guide_accepted.text, name = account.name.as_str(), link = link);
-    outgoing(MessageKind::GuideAccepted, key, account, subject, text)
+/// `notice` to `account` with `link`; `key` names the event, so it is sent once.
+pub fn notice(notice: Notice, account: &user::Model, link: &str, key: String) -> Outgoing {
+    let (subject, text) = notice.words(locale_of(account), &account.name, link);
+    outgoing(notice.kind(), key, account, subject, text)
 }
 
 pub fn first_contact_overdue(account: &user::Model, link: &str, day: i64, key: String) -> Outgoing {
@@ -132,13 +159,6 @@ pub fn first_contact_overdue(account: &user::Model, link: &str, day: i64, key: S
         link = link
     );
     outgoing(MessageKind::FirstContactOverdue, key, account, subject, text)
-}
-
-pub fn transfer_approved(account: &user::Model, link: &str, key: String) -> Outgoing {
-    let locale = locale_of(account);
-    let subject = td_string!(locale, email.transfer_approved.subject).to_string();
-    let text = td_string!(locale, email.transfer_approved.text, name = account.name.as_str(), link = link);
-    outgoing(MessageKind::TransferApproved, key, account, subject, text)
 }
 
 /// The facts of a visit an e-mail may carry: kind, time and place, never who the client is.

@@ -358,7 +358,8 @@ pub async fn decide_transfer(
             .await?;
             for (recipient, key) in [(referred_by, "social_worker"), (Some(to.0), "guide")] {
                 if let Some(account) = name_of(&txn, recipient).await? {
-                    let mail = emails::transfer_approved(
+                    let mail = emails::notice(
+                        emails::Notice::TransferApproved,
                         &account,
                         &ctx.mailing.link(&format!("/clients/{client_id}")),
                         format!("transfer:{id}:{key}"),

@@ -234,7 +234,8 @@ pub async fn submit(ctx: &Ctx, form: &ReferralForm) -> Result<i64, AppError> {
     event(&txn, referral.id, ReferralStatus::Submitted.as_str(), now, Some(ctx.actor_id()), None).await?;
     for coordinator in users_with_role(&txn, Role::Coordinator).await? {
         let link = format!("{}/referrals/{}", ctx.mailing.origin, referral.id);
-        let mail = emails::referral_received(
+        let mail = emails::notice(
+            emails::Notice::ReferralReceived,
             &coordinator,
             &link,
             format!("referral_received:{}:{}", referral.id, coordinator.id),
@@ -675,8 +676,12 @@ async fn make_proposal(
     event(txn, referral_id, status.as_str(), ctx.now, Some(ctx.actor_id()), None).await?;
     if let Some(account) = user::Entity::find_by_id(guide.id).one(txn).await? {
         let link = format!("{}/proposals", ctx.mailing.origin);
-        let mail =
-            emails::guide_proposed(&account, &link, format!("guide_proposed:{referral_id}:{}", guide.id));
+        let mail = emails::notice(
+            emails::Notice::GuideProposed,
+            &account,
+            &link,
+            format!("guide_proposed:{referral_id}:{}", guide.id),
+        );
         ctx.mailing.enqueue(txn, mail, ctx.now).await?;
     }
     Ok(())
@@ -926,8 +931,12 @@ pub async fn respond(ctx: &Ctx, id: i64, accept: bool, reason: &str) -> Result<O
             && let Some(account) = user::Entity::find_by_id(social_worker).one(&txn).await?
         {
             let link = format!("{}/referrals/{referral_id}", ctx.mailing.origin);
-            let mail =
-                emails::guide_accepted(&account, &link, format!("guide_accepted:{referral_id}:{guide}"));
+            let mail = emails::notice(
+                emails::Notice::GuideAccepted,
+                &account,
+                &link,
+                format!("guide_accepted:{referral_id}:{guide}"),
+            );
             ctx.mailing.enqueue(&txn, mail, ctx.now).await?;
         }
     }

@@ -194,6 +194,31 @@ fn url_escape(path: &str) -> String {
         .collect()
 }
 
+/// A page's data, loaded during server rendering: `render` shows it, or [`ErrorPage`] says why
+/// it could not be loaded (with the right HTTP status). The one shape of every page that loads.
+pub fn loaded<T, V>(
+    data: Resource<Result<T, AppError>>,
+    render: impl Fn(T) -> V + Clone + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let render = render.clone();
+                Suspend::new(async move {
+                    match data.await {
+                        Err(error) => view! { <ErrorPage error=error /> }.into_any(),
+                        Ok(value) => render(value).into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
 /// What a page shows when its data could not be loaded: a clear sentence and the right HTTP
 /// status; an ended session goes to the sign-in page.
 #[component]

@@ -9,8 +9,7 @@ use crate::api::language::SetLanguage;
 use crate::i18n::*;
 
 /// The cookie leptos_i18n reads to choose the locale during server rendering.
-pub const LANGUAGE_COOKIE: &str = "i18n_pref_locale";
-pub const LANGUAGE_COOKIE_MAX_AGE_SECS: i64 = 365 * 24 * 60 * 60;
+pub use crate::dto::language::{LANGUAGE_COOKIE, LANGUAGE_COOKIE_MAX_AGE_SECS};
 
 /// The same attributes as the cookie the language form sets, so that the i18n context
 /// rewriting it never shortens its life or narrows its path.

@@ -14,7 +14,7 @@ use crate::{
         time::{HELSINKI, format_local},
     },
     i18n::*,
-    ui::components::{ErrorPage, require_user},
+    ui::components::{ErrorPage, loaded, require_user},
 };
 
 fn local_time(rfc3339: &str) -> String {
@@ -120,14 +120,9 @@ pub fn AuditLogPage() -> impl IntoView {
             </label>
             <button class="button" type="submit">{t!(i18n, audit.filter_submit)}</button>
         </form>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match events.await {
-                    Err(error) => view! { <ErrorPage error=error /> }.into_any(),
-                    Ok(page) => view! { <AuditTable page=page /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(events, move |page| {
+            view! { <AuditTable page=page /> }.into_any()
+        })}
     }
     .into_any()
 }
@@ -147,14 +142,9 @@ pub fn ClientAuditPage() -> impl IntoView {
         <Title text=t_string!(i18n, audit.client_title) />
         <h1>{t!(i18n, audit.client_title)}</h1>
         <p>{t!(i18n, audit.client_intro, id = id.to_string())}</p>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match report.await {
-                    Err(error) => view! { <ErrorPage error=error /> }.into_any(),
-                    Ok(page) => view! { <AuditTable page=page /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(report, move |page| {
+            view! { <AuditTable page=page /> }.into_any()
+        })}
     }
     .into_any()
 }

@@ -17,7 +17,7 @@ use crate::{
     i18n::*,
     ui::{
         components::{
-            ErrorNotice, ErrorPage, OkNotice, TextField, action_error, require_user, validation_text,
+            ErrorNotice, ErrorPage, OkNotice, TextField, action_error, loaded, require_user, validation_text,
         },
         explain::{ClockBadge, channel_text, status_text},
         pages::{outbox::local_time, staff::language_name},
@@ -39,24 +39,19 @@ pub fn ClientListPage() -> impl IntoView {
     view! {
         <Title text=title.clone() />
         <h1>{title}</h1>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match clients.await {
-                    Err(error) => view! { <ErrorPage error=error /> }.into_any(),
-                    Ok(clients) if clients.is_empty() => view! { <p>{t!(i18n, clients.none)}</p> }.into_any(),
-                    Ok(clients) => view! {
-                        <ul class="list">
-                            {clients.into_iter().map(|client| view! {
-                                <li class="card">
-                                    <a href=format!("/clients/{}", client.id)><strong>{client.display_name}</strong></a>
-                                    <div class="muted">{client.municipality}</div>
-                                </li>
-                            }).collect_view()}
-                        </ul>
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(clients, move |clients| match clients {
+            clients if clients.is_empty() => view! { <p>{t!(i18n, clients.none)}</p> }.into_any(),
+            clients => view! {
+                <ul class="list">
+                    {clients.into_iter().map(|client| view! {
+                        <li class="card">
+                            <a href=format!("/clients/{}", client.id)><strong>{client.display_name}</strong></a>
+                            <div class="muted">{client.municipality}</div>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            }.into_any(),
+        })}
     }
     .into_any()
 }

@@ -8,7 +8,7 @@ use crate::{
     api::outbox::{OutboxMessageRow, RetryOutboxMessage, outbox_overview},
     domain::time::{HELSINKI, format_local},
     i18n::*,
-    ui::components::{ErrorNotice, ErrorPage, OkNotice, action_error, require_user},
+    ui::components::{ErrorNotice, OkNotice, action_error, loaded, require_user},
 };
 
 pub fn local_time(rfc3339: &str) -> String {
@@ -84,20 +84,15 @@ pub fn OutboxPage() -> impl IntoView {
         <h1>{t!(i18n, outbox.title)}</h1>
         {retried.then(|| view! { <OkNotice text=t_string!(i18n, outbox.retried).to_string() /> })}
         <ErrorNotice error=error />
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match overview.await {
-                    Err(error) => view! { <ErrorPage error=error /> }.into_any(),
-                    Ok(o) => view! {
-                        <p>{t!(i18n, outbox.summary, queued = o.queued, sent = o.sent, dead = o.dead)}</p>
-                        <p class="muted">{t!(i18n, outbox.transport)}": "{o.transport.clone()}</p>
-                        <MessageList heading=t_string!(i18n, outbox.dead_heading).to_string() rows=o.dead_rows retry=Some(retry) />
-                        <MessageList heading=t_string!(i18n, outbox.queued_heading).to_string() rows=o.queued_rows retry=None />
-                        <MessageList heading=t_string!(i18n, outbox.sent_heading).to_string() rows=o.sent_rows retry=None />
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(overview, move |o| {
+            view! {
+                <p>{t!(i18n, outbox.summary, queued = o.queued, sent = o.sent, dead = o.dead)}</p>
+                <p class="muted">{t!(i18n, outbox.transport)}": "{o.transport.clone()}</p>
+                <MessageList heading=t_string!(i18n, outbox.dead_heading).to_string() rows=o.dead_rows retry=Some(retry) />
+                <MessageList heading=t_string!(i18n, outbox.queued_heading).to_string() rows=o.queued_rows retry=None />
+                <MessageList heading=t_string!(i18n, outbox.sent_heading).to_string() rows=o.sent_rows retry=None />
+            }.into_any()
+        })}
     }
     .into_any()
 }

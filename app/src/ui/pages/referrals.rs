@@ -17,7 +17,8 @@ use crate::{
     i18n::*,
     ui::{
         components::{
-            ErrorNotice, ErrorPage, OkNotice, TextField, action_error, kept, require_user, validation_text,
+            ErrorNotice, ErrorPage, OkNotice, TextField, action_error, kept, loaded, require_user,
+            validation_text,
         },
         explain::{ClockBadge, PlaceSelect, Reasons, exclusion_text, score_text, status_text, topic_names},
         pages::{outbox::local_time, staff::language_name},
@@ -67,19 +68,14 @@ pub fn ReferralListPage() -> impl IntoView {
             })}
         </p>
         {coordinator.then(|| view! { <p class="muted">{t!(i18n, referrals.queue_intro)}</p> })}
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(error) => view! { <ErrorPage error=error /> }.into_any(),
-                    Ok((referrals, _)) if referrals.is_empty() => view! { <p>{t!(i18n, referrals.none)}</p> }.into_any(),
-                    Ok((referrals, topics)) => view! {
-                        <ul class="list">
-                            {referrals.into_iter().map(|r| view! { <ReferralRow referral=r topics=topics.clone() show_referrer=coordinator /> }).collect_view()}
-                        </ul>
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(data, move |data| match data {
+            (referrals, _) if referrals.is_empty() => view! { <p>{t!(i18n, referrals.none)}</p> }.into_any(),
+            (referrals, topics) => view! {
+                <ul class="list">
+                    {referrals.into_iter().map(|r| view! { <ReferralRow referral=r topics=topics.clone() show_referrer=coordinator /> }).collect_view()}
+                </ul>
+            }.into_any(),
+        })}
     }
     .into_any()
 }
@@ -400,30 +396,25 @@ pub fn IntroductionsPage() -> impl IntoView {
         <h1>{t!(i18n, referrals.introductions_title)}</h1>
         <p>{t!(i18n, referrals.introductions_intro)}</p>
         <ErrorNotice error=action_error(propose) />
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match intros.await {
-                    Err(error) => view! { <ErrorPage error=error /> }.into_any(),
-                    Ok(intros) => view! {
-                        <ul class="list introductions">
-                            {intros.into_iter().map(|intro| view! {
-                                <li class="card introduction">
-                                    <h2>{intro.first_name.clone()}</h2>
-                                    <p class="muted">{intro.place}</p>
-                                    <p class="introduction__text">{intro.introduction}</p>
-                                    <ActionForm action=propose>
-                                        <input type="hidden" name="id" value=id.to_string() />
-                                        <input type="hidden" name="guide_id" value=intro.guide_id.to_string() />
-                                        <input type="hidden" name="chosen_by" value="client" />
-                                        <button class="button" type="submit">{t!(i18n, referrals.client_chose, name = intro.first_name.clone())}</button>
-                                    </ActionForm>
-                                </li>
-                            }).collect_view()}
-                        </ul>
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(intros, move |intros| {
+            view! {
+                <ul class="list introductions">
+                    {intros.into_iter().map(|intro| view! {
+                        <li class="card introduction">
+                            <h2>{intro.first_name.clone()}</h2>
+                            <p class="muted">{intro.place}</p>
+                            <p class="introduction__text">{intro.introduction}</p>
+                            <ActionForm action=propose>
+                                <input type="hidden" name="id" value=id.to_string() />
+                                <input type="hidden" name="guide_id" value=intro.guide_id.to_string() />
+                                <input type="hidden" name="chosen_by" value="client" />
+                                <button class="button" type="submit">{t!(i18n, referrals.client_chose, name = intro.first_name.clone())}</button>
+                            </ActionForm>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        })}
     }
     .into_any()
 }
@@ -440,42 +431,37 @@ pub fn BatchPage() -> impl IntoView {
         <h1>{t!(i18n, referrals.batch_title)}</h1>
         <p>{t!(i18n, referrals.batch_intro)}</p>
         <ErrorNotice error=action_error(apply) />
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match plan.await {
-                    Err(error) => view! { <ErrorPage error=error /> }.into_any(),
-                    Ok(plan) => view! {
-                        <p>{t!(i18n, referrals.batch_summary, placed = plan.placed, total = plan.lines.len(), greedy = plan.greedy_placed)}</p>
-                        <div class="table-scroll" tabindex="0" role="region" aria-label=t_string!(i18n, referrals.batch_title)>
-                            <table>
-                                <thead><tr>
-                                    <th scope="col">{t!(i18n, referrals.col_client)}</th>
-                                    <th scope="col">{t!(i18n, referrals.col_waited)}</th>
-                                    <th scope="col">{t!(i18n, referrals.col_guide)}</th>
-                                </tr></thead>
-                                <tbody>
-                                    {plan.lines.into_iter().map(|line| view! {
-                                        <tr>
-                                            <td><a href=format!("/referrals/{}", line.referral_id)>{line.client_name}</a>" · "{line.place}</td>
-                                            <td>{line.days_waiting}</td>
-                                            <td>{match (line.guide_name, line.milli_score) {
-                                                (Some(name), Some(score)) => format!("{name} ({})", score_text(score)),
-                                                _ => t_string!(i18n, referrals.batch_none).to_string(),
-                                            }}</td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
-                        {(plan.placed > 0).then(|| view! {
-                            <ActionForm action=apply>
-                                <button class="button" type="submit">{t!(i18n, referrals.batch_apply, count = { let n = plan.placed; move || n })}</button>
-                            </ActionForm>
-                        })}
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(plan, move |plan| {
+            view! {
+                <p>{t!(i18n, referrals.batch_summary, placed = plan.placed, total = plan.lines.len(), greedy = plan.greedy_placed)}</p>
+                <div class="table-scroll" tabindex="0" role="region" aria-label=t_string!(i18n, referrals.batch_title)>
+                    <table>
+                        <thead><tr>
+                            <th scope="col">{t!(i18n, referrals.col_client)}</th>
+                            <th scope="col">{t!(i18n, referrals.col_waited)}</th>
+                            <th scope="col">{t!(i18n, referrals.col_guide)}</th>
+                        </tr></thead>
+                        <tbody>
+                            {plan.lines.into_iter().map(|line| view! {
+                                <tr>
+                                    <td><a href=format!("/referrals/{}", line.referral_id)>{line.client_name}</a>" · "{line.place}</td>
+                                    <td>{line.days_waiting}</td>
+                                    <td>{match (line.guide_name, line.milli_score) {
+                                        (Some(name), Some(score)) => format!("{name} ({})", score_text(score)),
+                                        _ => t_string!(i18n, referrals.batch_none).to_string(),
+                                    }}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+                {(plan.placed > 0).then(|| view! {
+                    <ActionForm action=apply>
+                        <button class="button" type="submit">{t!(i18n, referrals.batch_apply, count = { let n = plan.placed; move || n })}</button>
+                    </ActionForm>
+                })}
+            }.into_any()
+        })}
     }
     .into_any()
 }

@@ -11,7 +11,7 @@ use crate::{
     },
     i18n::*,
     ui::{
-        components::{ErrorNotice, ErrorPage, OkNotice, action_error, kept, require_user},
+        components::{ErrorNotice, OkNotice, action_error, kept, loaded, require_user},
         pages::outbox::kind_name,
     },
 };
@@ -35,35 +35,30 @@ pub fn SettingsPage() -> impl IntoView {
         <h1>{t!(i18n, settings.title)}</h1>
         {saved.then(|| view! { <OkNotice text=t_string!(i18n, settings.saved).to_string() /> })}
         <ErrorNotice error=error />
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match choices.await {
-                    Err(error) => view! { <ErrorPage error=error /> }.into_any(),
-                    Ok(choices) => {
-                        let locale = i18n.get_locale_untracked();
-                        view! {
-                            <ActionForm action=save attr:class="form">
-                                <fieldset class="field">
-                                    <legend>{t!(i18n, settings.email_legend)}</legend>
-                                    <p class="field__hint">{t!(i18n, settings.email_hint)}</p>
-                                    {choices.into_iter().map(|choice| {
-                                        let name = format!("email[{}]", choice.kind);
-                                        view! {
-                                            <label class="check">
-                                                <input type="checkbox" name=name value="on" checked=choice.by_email disabled=choice.mandatory />
-                                                {kind_name(locale, &choice.kind)}
-                                                {choice.mandatory.then(|| view! { <span class="muted">" ("{t!(i18n, settings.always)}")"</span> })}
-                                            </label>
-                                        }
-                                    }).collect_view()}
-                                </fieldset>
-                                <button class="button" type="submit">{t!(i18n, settings.save)}</button>
-                            </ActionForm>
-                        }.into_any()
-                    }
-                }
-            })}
-        </Suspense>
+        {loaded(choices, move |choices| {
+            {
+                let locale = i18n.get_locale_untracked();
+                view! {
+                    <ActionForm action=save attr:class="form">
+                        <fieldset class="field">
+                            <legend>{t!(i18n, settings.email_legend)}</legend>
+                            <p class="field__hint">{t!(i18n, settings.email_hint)}</p>
+                            {choices.into_iter().map(|choice| {
+                                let name = format!("email[{}]", choice.kind);
+                                view! {
+                                    <label class="check">
+                                        <input type="checkbox" name=name value="on" checked=choice.by_email disabled=choice.mandatory />
+                                        {kind_name(locale, &choice.kind)}
+                                        {choice.mandatory.then(|| view! { <span class="muted">" ("{t!(i18n, settings.always)}")"</span> })}
+                                    </label>
+                                }
+                            }).collect_view()}
+                        </fieldset>
+                        <button class="button" type="submit">{t!(i18n, settings.save)}</button>
+                    </ActionForm>
+                }.into_any()
+            }
+        })}
         <section class="card" id="calendar" aria-labelledby="calendar-heading">
             <h2 id="calendar-heading">{t!(i18n, settings.calendar_heading)}</h2>
             <p>{t!(i18n, settings.calendar_hint)}</p>

@@ -14,7 +14,7 @@ use crate::{
     },
     domain::{ids::UserId, languages::SPOKEN, roles::Role},
     i18n::*,
-    ui::components::{ErrorNotice, ErrorPage, OkNotice, TextField, action_error, kept, require_user},
+    ui::components::{ErrorNotice, ErrorPage, OkNotice, TextField, action_error, kept, loaded, require_user},
 };
 
 pub fn role_name(locale: Locale, role: Role) -> &'static str {
@@ -51,19 +51,14 @@ pub fn StaffListPage() -> impl IntoView {
     view! {
         <Title text=t_string!(i18n, staff.title) />
         <h1>{t!(i18n, staff.title)}</h1>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match accounts.await {
-                    Err(error) => view! { <ErrorPage error=error /> }.into_any(),
-                    Ok(accounts) => view! {
-                        <p><a class="button" href="/admin/users/new">{t!(i18n, staff.invite)}</a></p>
-                        <ul class="list">
-                            {accounts.into_iter().map(|account| view! { <StaffRow account=account /> }).collect_view()}
-                        </ul>
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(accounts, move |accounts| {
+            view! {
+                <p><a class="button" href="/admin/users/new">{t!(i18n, staff.invite)}</a></p>
+                <ul class="list">
+                    {accounts.into_iter().map(|account| view! { <StaffRow account=account /> }).collect_view()}
+                </ul>
+            }.into_any()
+        })}
     }
     .into_any()
 }

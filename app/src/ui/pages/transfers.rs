@@ -7,7 +7,7 @@ use crate::{
     api::guidance::pending_transfers,
     i18n::*,
     ui::{
-        components::{ErrorPage, require_user},
+        components::{loaded, require_user},
         pages::outbox::local_time,
     },
 };
@@ -20,29 +20,24 @@ pub fn TransfersPage() -> impl IntoView {
     view! {
         <Title text=t_string!(i18n, transfers.title) />
         <h1>{t!(i18n, transfers.title)}</h1>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match transfers.await {
-                    Err(error) => view! { <ErrorPage error=error /> }.into_any(),
-                    Ok(list) if list.is_empty() => view! { <p>{t!(i18n, transfers.none)}</p> }.into_any(),
-                    Ok(list) => view! {
-                        <ul class="list">
-                            {list.into_iter().map(|t| view! {
-                                <li class="card">
-                                    <a href=format!("/clients/{}", t.client_id)><strong>{t.client_name}</strong></a>
-                                    <div>{t!(i18n, transfers.from, guide = t.from_guide)}</div>
-                                    <div class="muted">{local_time(&t.requested_at)}{t.requested_by.map(|n| format!(" · {n}"))}</div>
-                                    <p>{t.reason}</p>
-                                    <div class={if t.earlier_transfers > 0 { "badge badge--warn" } else { "badge" }}>
-                                        {t!(i18n, transfers.earlier, count = move || t.earlier_transfers)}
-                                    </div>
-                                </li>
-                            }).collect_view()}
-                        </ul>
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(transfers, move |transfers| match transfers {
+            list if list.is_empty() => view! { <p>{t!(i18n, transfers.none)}</p> }.into_any(),
+            list => view! {
+                <ul class="list">
+                    {list.into_iter().map(|t| view! {
+                        <li class="card">
+                            <a href=format!("/clients/{}", t.client_id)><strong>{t.client_name}</strong></a>
+                            <div>{t!(i18n, transfers.from, guide = t.from_guide)}</div>
+                            <div class="muted">{local_time(&t.requested_at)}{t.requested_by.map(|n| format!(" · {n}"))}</div>
+                            <p>{t.reason}</p>
+                            <div class={if t.earlier_transfers > 0 { "badge badge--warn" } else { "badge" }}>
+                                {t!(i18n, transfers.earlier, count = move || t.earlier_transfers)}
+                            </div>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            }.into_any(),
+        })}
     }
     .into_any()
 }

@@ -22,7 +22,8 @@ use crate::{
     i18n::*,
     ui::{
         components::{
-            ErrorNotice, ErrorPage, OkNotice, TextField, action_error, kept, require_user, validation_text,
+            ErrorNotice, ErrorPage, OkNotice, TextField, action_error, kept, loaded, require_user,
+            validation_text,
         },
         explain::{channel_text, visit_kind_text},
         pages::clients::contact_links,
@@ -150,35 +151,30 @@ fn AgendaPage(week: bool) -> impl IntoView {
             <a href="/week" aria-current=(week && offset == 0).then_some("page")>{t!(i18n, visits.this_week)}</a>
         </nav>
         {recorded.then(|| view! { <OkNotice text=t_string!(i18n, visits.recorded).to_string() /> })}
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match days.await {
-                    Err(error) => view! { <ErrorPage error=error /> }.into_any(),
-                    Ok(agenda) => {
-                        let locale = i18n.get_locale_untracked();
-                        let empty = agenda.days.iter().all(|d| d.visits.is_empty());
-                        view! {
-                            {empty.then(|| view! {
-                                <p>{if week { td_string!(locale, visits.none_this_week) } else { td_string!(locale, visits.none_today) }}</p>
-                            })}
-                            {agenda.days.into_iter().filter(|d| !d.visits.is_empty()).map(|day| view! {
-                                <section aria-label=format!("{} {}", weekday_text(day.weekday, locale), day.date)>
-                                    {week.then(|| view! { <h2 class="day">{weekday_text(day.weekday, locale)}" "{day.date.clone()}</h2> })}
-                                    <ul class="list">
-                                        {day.visits.into_iter().map(|v| view! { <VisitCard visit=v /> }).collect_view()}
-                                    </ul>
-                                </section>
-                            }).collect_view()}
-                            <nav class="pager" aria-label=td_string!(locale, visits.other_days)>
-                                <a href=format!("{base}?offset={}", offset - 1)>{if week { td_string!(locale, visits.previous_week) } else { td_string!(locale, visits.previous_day) }}</a>
-                                <a href=format!("{base}?offset={}", offset + 1)>{if week { td_string!(locale, visits.next_week) } else { td_string!(locale, visits.next_day) }}</a>
-                            </nav>
-                            <p class="muted"><a href="/mileage">{td_string!(locale, visits.mileage_link)}</a>" · "<a href="/settings#calendar">{td_string!(locale, visits.calendar_link)}</a></p>
-                        }.into_any()
-                    }
-                }
-            })}
-        </Suspense>
+        {loaded(days, move |agenda| {
+            {
+                let locale = i18n.get_locale_untracked();
+                let empty = agenda.days.iter().all(|d| d.visits.is_empty());
+                view! {
+                    {empty.then(|| view! {
+                        <p>{if week { td_string!(locale, visits.none_this_week) } else { td_string!(locale, visits.none_today) }}</p>
+                    })}
+                    {agenda.days.into_iter().filter(|d| !d.visits.is_empty()).map(|day| view! {
+                        <section aria-label=format!("{} {}", weekday_text(day.weekday, locale), day.date)>
+                            {week.then(|| view! { <h2 class="day">{weekday_text(day.weekday, locale)}" "{day.date.clone()}</h2> })}
+                            <ul class="list">
+                                {day.visits.into_iter().map(|v| view! { <VisitCard visit=v /> }).collect_view()}
+                            </ul>
+                        </section>
+                    }).collect_view()}
+                    <nav class="pager" aria-label=td_string!(locale, visits.other_days)>
+                        <a href=format!("{base}?offset={}", offset - 1)>{if week { td_string!(locale, visits.previous_week) } else { td_string!(locale, visits.previous_day) }}</a>
+                        <a href=format!("{base}?offset={}", offset + 1)>{if week { td_string!(locale, visits.next_week) } else { td_string!(locale, visits.next_day) }}</a>
+                    </nav>
+                    <p class="muted"><a href="/mileage">{td_string!(locale, visits.mileage_link)}</a>" · "<a href="/settings#calendar">{td_string!(locale, visits.calendar_link)}</a></p>
+                }.into_any()
+            }
+        })}
     }
     .into_any()
 }
