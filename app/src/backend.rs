@@ -19,6 +19,7 @@ pub mod mail;
 pub mod outbox;
 pub mod outbox_admin;
 pub mod passwords;
+pub mod people;
 pub mod referrals;
 pub mod session_store;
 pub mod settings;

@@ -13,7 +13,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{availability::WeekHours, places::DistanceTable};
+use super::{
+    availability::WeekHours,
+    languages::{Languages, SPOKEN},
+    places::DistanceTable,
+    validation::ValidationCode,
+};
 
 /// The criteria of the score.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, strum::EnumIter)]
@@ -57,6 +62,38 @@ pub enum Gender {
     Woman,
     Man,
     Other,
+}
+
+/// A gender as a form sends it and the database keeps it. Empty means no answer (a guide who
+/// did not say, a client without a wish), which is not a refusal.
+pub fn parse_gender(input: &str) -> Result<Option<Gender>, ValidationCode> {
+    match input.trim() {
+        "" => Ok(None),
+        "woman" => Ok(Some(Gender::Woman)),
+        "man" => Ok(Some(Gender::Man)),
+        "other" => Ok(Some(Gender::Other)),
+        _ => Err(ValidationCode::UnknownChoice),
+    }
+}
+
+/// The stored name of a gender, the one [`parse_gender`] reads back.
+pub fn gender_name(gender: Gender) -> &'static str {
+    match gender {
+        Gender::Woman => "woman",
+        Gender::Man => "man",
+        Gender::Other => "other",
+    }
+}
+
+/// Spoken languages as the bit set of [`GuideFacts::languages`] and
+/// [`ReferralFacts::languages`]: bit `i` is [`SPOKEN`]`[i]`, the same numbering for guides and
+/// clients, so a shared language is a shared bit.
+pub fn language_bits(languages: &Languages) -> u32 {
+    SPOKEN
+        .iter()
+        .enumerate()
+        .filter(|(_, code)| languages.contains(code))
+        .fold(0, |bits, (i, _)| bits | 1 << i)
 }
 
 /// What matching needs to know of a guide. Topics and languages are bit sets, numbered by the
@@ -558,6 +595,42 @@ mod tests {
             days_waiting: 0,
             urgent: false,
         }
+    }
+
+    #[test]
+    fn genders_read_back_what_is_stored() {
+        for gender in [Gender::Woman, Gender::Man, Gender::Other] {
+            assert_eq!(parse_gender(gender_name(gender)), Ok(Some(gender)));
+        }
+        assert_eq!(parse_gender(" man "), Ok(Some(Gender::Man)), "spaces around are dropped");
+    }
+
+    #[test]
+    fn no_gender_given_is_no_answer_not_a_refusal() {
+        assert_eq!(parse_gender(""), Ok(None));
+        assert_eq!(parse_gender("   "), Ok(None));
+    }
+
+    #[test]
+    fn an_unknown_gender_is_refused() {
+        for input in ["Woman", "female", "w", "woman man"] {
+            assert_eq!(parse_gender(input), Err(ValidationCode::UnknownChoice), "{input}");
+        }
+    }
+
+    #[test]
+    fn language_bits_follow_the_offered_order() {
+        assert_eq!(language_bits(&Languages::from_codes(["fi"])), 1);
+        assert_eq!(language_bits(&Languages::from_codes(["sv", "fi"])), 0b11);
+        assert_eq!(
+            language_bits(&Languages::from_codes([SPOKEN[SPOKEN.len() - 1]])),
+            1 << (SPOKEN.len() - 1)
+        );
+        assert_eq!(language_bits(&Languages::from_codes(["xx"])), 0, "unknown codes are no language");
+        assert_eq!(language_bits(&Languages::default()), 0);
+        let client = language_bits(&Languages::from_stored("ru,en"));
+        let guide = language_bits(&Languages::from_stored("en,fi"));
+        assert_eq!(client & guide, language_bits(&Languages::from_codes(["en"])), "the shared language");
     }
 
     #[test]

@@ -2,6 +2,8 @@
 //! contact ("I ask for help once and then I stay silent": a referral that waits must be
 //! impossible to forget).
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -193,6 +195,24 @@ impl ContactChannel {
     }
 }
 
+/// The codes of a stored list, "loneliness,housing": a referral's needs, a guide's topics.
+/// Blanks around and between the commas are dropped.
+pub fn stored_codes(stored: &str) -> Vec<String> {
+    stored.split(',').map(str::trim).filter(|c| !c.is_empty()).map(str::to_owned).collect()
+}
+
+/// The boxes ticked in a group of checkboxes, which a form sends as code and value: an unticked
+/// box comes with an empty value or not at all.
+pub fn ticked(boxes: &BTreeMap<String, String>) -> Vec<String> {
+    boxes.iter().filter(|(_, v)| !v.is_empty()).map(|(k, _)| k.clone()).collect()
+}
+
+/// "Liisa" of "Liisa Mäkelä": enough to talk about someone one has not yet met (a guide asked
+/// to take a client on, a client choosing among guides).
+pub fn first_name(name: &str) -> String {
+    name.split_whitespace().next().unwrap_or_default().to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::TimeZone;
@@ -268,5 +288,41 @@ mod tests {
         assert_eq!(escalations_due(t(0, 0), None, t(3, 0)), vec![3]);
         assert_eq!(escalations_due(t(0, 0), None, t(6, 1)), vec![3, 6]);
         assert_eq!(first_contact_due(t(0, 0)), t(7, 0));
+    }
+
+    #[test]
+    fn stored_codes_are_split_at_commas() {
+        assert_eq!(stored_codes("loneliness,housing"), ["loneliness", "housing"]);
+        assert_eq!(stored_codes(" loneliness , ,housing,"), ["loneliness", "housing"], "blanks dropped");
+        assert_eq!(stored_codes("work"), ["work"]);
+    }
+
+    #[test]
+    fn nothing_stored_is_no_codes() {
+        assert!(stored_codes("").is_empty());
+        assert!(stored_codes(" , ,").is_empty());
+    }
+
+    #[test]
+    fn only_ticked_boxes_count() {
+        let boxes: BTreeMap<String, String> =
+            [("sv", "on"), ("fi", "on"), ("en", "")].map(|(k, v)| (k.to_owned(), v.to_owned())).into();
+        assert_eq!(ticked(&boxes), ["fi", "sv"], "in code order");
+        assert!(ticked(&BTreeMap::new()).is_empty());
+        let none: BTreeMap<String, String> = [("fi".to_owned(), String::new())].into();
+        assert!(ticked(&none).is_empty(), "an unticked box is not a choice");
+    }
+
+    #[test]
+    fn the_first_name_is_the_first_word() {
+        assert_eq!(first_name("Liisa Mäkelä"), "Liisa");
+        assert_eq!(first_name("  Aino   Maria Virtanen "), "Aino");
+        assert_eq!(first_name("Matti"), "Matti");
+    }
+
+    #[test]
+    fn no_name_gives_no_first_name() {
+        assert_eq!(first_name(""), "");
+        assert_eq!(first_name(" \t "), "");
     }
 }
