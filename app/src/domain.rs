@@ -3,6 +3,8 @@
 
 pub mod accounts;
 pub mod availability;
+pub mod booking;
+pub mod calendar;
 pub mod guidance;
 pub mod ids;
 pub mod languages;

@@ -1,5 +1,6 @@
 //! Finnish localities and the distances between them (straight line between their centres).
-//! The data file is GeoNames `cities1000`, shipped in `app/data` with its attribution.
+//! The data file is GeoNames `cities1000`, shipped in `app/data` with its attribution. Also the
+//! map link that takes a guide to a visit's place and street address.
 
 use std::sync::LazyLock;
 
@@ -91,6 +92,36 @@ pub fn distances() -> &'static DistanceTable {
     &TABLE
 }
 
+/// A link that opens a map at `address` in `place` (at the address alone, or the place alone,
+/// when only one is known); `None` when neither is.
+pub fn map_url(place: &str, address: Option<&str>) -> Option<String> {
+    let query = match (address, place) {
+        (Some(address), place) if !place.is_empty() => format!("{address}, {place}"),
+        (Some(address), _) => address.to_owned(),
+        (None, "") => return None,
+        (None, place) => place.to_owned(),
+    };
+    // The universal maps link opens the phone's map app (or the browser) on both platforms.
+    Some(format!("https://www.google.com/maps/search/?api=1&query={}", form_encode(&query)))
+}
+
+/// `text` as a value in a query string (`application/x-www-form-urlencoded`): letters, digits
+/// and `*-._` as they are, a space as `+`, every other byte of its UTF-8 as `%XX`.
+fn form_encode(text: &str) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_' => out.push(char::from(byte)),
+            b' ' => out.push('+'),
+            _ => {
+                let _ = write!(out, "%{byte:02X}");
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,5 +149,24 @@ mod tests {
         assert_eq!(table.km(s, l), near.round() as u16);
         assert_eq!(table.km(s, l), table.km(l, s));
         assert_eq!(table.km(s, s), 0);
+    }
+
+    #[test]
+    fn map_links_join_the_address_and_the_place() {
+        let link = |q: &str| format!("https://www.google.com/maps/search/?api=1&query={q}");
+        assert_eq!(map_url("Kuortane", Some("Kirkkotie 1 & 2")), Some(link("Kirkkotie+1+%26+2%2C+Kuortane")));
+        assert_eq!(map_url("", Some("Kirkkotie 1")), Some(link("Kirkkotie+1")));
+        assert_eq!(map_url("Lapua", None), Some(link("Lapua")));
+        assert_eq!(map_url("", None), None);
+    }
+
+    #[test]
+    fn map_links_escape_everything_but_letters_digits_and_a_few_marks() {
+        let query = |place| map_url(place, None).unwrap().split_once("query=").unwrap().1.to_owned();
+        assert_eq!(query("Ähtäri"), "%C3%84ht%C3%A4ri");
+        assert_eq!(query("a+b=c?d#e/f"), "a%2Bb%3Dc%3Fd%23e%2Ff");
+        assert_eq!(query("*-._~"), "*-._%7E");
+        assert_eq!(query("100%"), "100%25");
+        assert_eq!(query("line\nbreak"), "line%0Abreak");
     }
 }

@@ -4,6 +4,8 @@
 use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
+use super::validation::ValidationCode;
+
 pub const HELSINKI: Tz = chrono_tz::Europe::Helsinki;
 
 /// The instant a calendar day begins in `zone` (midnight exists on every day in Helsinki; the
@@ -38,6 +40,20 @@ pub fn parse_date(input: &str) -> Option<NaiveDate> {
         return None;
     }
     NaiveDate::parse_from_str(input, "%Y-%m-%d").ok().filter(|date| YEARS.contains(&date.year()))
+}
+
+/// A month as typed, `YYYY-MM` → its first day; empty means the month of `today`.
+pub fn parse_month(input: &str, today: NaiveDate) -> Result<NaiveDate, ValidationCode> {
+    let input = input.trim();
+    if input.is_empty() {
+        return Ok(today.with_day(1).unwrap_or(today));
+    }
+    NaiveDate::parse_from_str(&format!("{input}-01"), "%Y-%m-%d").map_err(|_| ValidationCode::InvalidDate)
+}
+
+/// The first day of the month after the one starting on `first`.
+pub fn next_month(first: NaiveDate) -> NaiveDate {
+    first.checked_add_months(chrono::Months::new(1)).unwrap_or(first)
 }
 
 #[cfg(test)]
@@ -84,6 +100,36 @@ mod tests {
         }
         assert_eq!(parse_date("2000-01-01"), NaiveDate::from_ymd_opt(2000, 1, 1));
         assert_eq!(parse_date("2100-12-31"), NaiveDate::from_ymd_opt(2100, 12, 31));
+    }
+
+    #[test]
+    fn months_parse_and_default_to_this_month() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        assert_eq!(parse_month("", today), Ok(NaiveDate::from_ymd_opt(2026, 11, 1).unwrap()));
+        assert_eq!(parse_month("2026-02", today), Ok(NaiveDate::from_ymd_opt(2026, 2, 1).unwrap()));
+        assert_eq!(parse_month("2026-13", today), Err(ValidationCode::InvalidDate));
+        assert_eq!(
+            next_month(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()),
+            NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()
+        );
+    }
+
+    #[test]
+    fn a_month_is_trimmed_and_anything_but_a_year_and_month_refused() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        assert_eq!(parse_month(" 2026-02 ", today), Ok(NaiveDate::from_ymd_opt(2026, 2, 1).unwrap()));
+        assert_eq!(parse_month("   ", today), Ok(NaiveDate::from_ymd_opt(2026, 11, 1).unwrap()));
+        for input in ["2026-00", "2026-02-01", "02/2026", "2026", "marraskuu"] {
+            assert_eq!(parse_month(input, today), Err(ValidationCode::InvalidDate), "{input}");
+        }
+    }
+
+    #[test]
+    fn the_next_month_starts_on_its_first_day() {
+        let first = |y, m| NaiveDate::from_ymd_opt(y, m, 1).unwrap();
+        assert_eq!(next_month(first(2026, 1)), first(2026, 2));
+        assert_eq!(next_month(first(2028, 2)), first(2028, 3));
+        assert_eq!(next_month(NaiveDate::MAX), NaiveDate::MAX, "no month after the last one");
     }
 
     proptest::proptest! {
