@@ -102,24 +102,10 @@ pub fn map_url(place: &str, address: Option<&str>) -> Option<String> {
         (None, place) => place.to_owned(),
     };
     // The universal maps link opens the phone's map app (or the browser) on both platforms.
-    Some(format!("https://www.google.com/maps/search/?api=1&query={}", form_encode(&query)))
-}
-
-/// `text` as a value in a query string (`application/x-www-form-urlencoded`): letters, digits
-/// and `*-._` as they are, a space as `+`, every other byte of its UTF-8 as `%XX`.
-fn form_encode(text: &str) -> String {
-    use std::fmt::Write;
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_' => out.push(char::from(byte)),
-            b' ' => out.push('+'),
-            _ => {
-                let _ = write!(out, "%{byte:02X}");
-            }
-        }
-    }
-    out
+    Some(format!(
+        "https://www.google.com/maps/search/?api=1&query={}",
+        form_urlencoded::byte_serialize(query.as_bytes()).collect::<String>()
+    ))
 }
 
 #[cfg(test)]
