@@ -4,7 +4,12 @@
 //! else.
 
 use crate::{
-    domain::matching::{Contribution, Detail, Exclusion},
+    domain::{
+        matching::{Contribution, Detail, Exclusion},
+        outbox::MessageKind,
+        referrals::{ContactChannel, ProposalResponse, ReferralStatus, TimelineEvent},
+        visits::{VisitKind, VisitStatus},
+    },
     dto::referrals::TopicView,
     i18n::*,
 };
@@ -88,43 +93,91 @@ pub fn score_text(milli: u32) -> String {
     format!("{} / 100", (milli + 500) / 1000)
 }
 
-pub fn status_text(status: &str, locale: Locale) -> &'static str {
+pub fn status_text(status: ReferralStatus, locale: Locale) -> &'static str {
     match status {
-        "submitted" => td_string!(locale, status.submitted),
-        "guide_proposed" => td_string!(locale, status.guide_proposed),
-        "accepted" => td_string!(locale, status.accepted),
-        "first_meeting_held" => td_string!(locale, status.first_meeting_held),
-        "active" => td_string!(locale, status.active),
-        "ended" => td_string!(locale, status.ended),
-        "declined" => td_string!(locale, status.declined),
-        "withdrawn" => td_string!(locale, status.withdrawn),
-        "guide_accepted" => td_string!(locale, status.guide_accepted),
-        "guide_declined" => td_string!(locale, status.guide_declined),
-        "first_contact" => td_string!(locale, status.first_contact),
-        "transferred" => td_string!(locale, status.transferred),
-        _ => td_string!(locale, status.other),
+        ReferralStatus::Submitted => td_string!(locale, status.submitted),
+        ReferralStatus::GuideProposed => td_string!(locale, status.guide_proposed),
+        ReferralStatus::Accepted => td_string!(locale, status.accepted),
+        ReferralStatus::FirstMeetingHeld => td_string!(locale, status.first_meeting_held),
+        ReferralStatus::Active => td_string!(locale, status.active),
+        ReferralStatus::Ended => td_string!(locale, status.ended),
+        ReferralStatus::Declined => td_string!(locale, status.declined),
+        ReferralStatus::Withdrawn => td_string!(locale, status.withdrawn),
     }
 }
 
-pub fn channel_text(channel: &str, locale: Locale) -> &'static str {
+/// A line of the referral's timeline: the statuses by their names, and the steps between.
+pub fn event_text(event: TimelineEvent, locale: Locale) -> &'static str {
+    match event {
+        TimelineEvent::Submitted => status_text(ReferralStatus::Submitted, locale),
+        TimelineEvent::GuideProposed => status_text(ReferralStatus::GuideProposed, locale),
+        TimelineEvent::Accepted => status_text(ReferralStatus::Accepted, locale),
+        TimelineEvent::FirstMeetingHeld => status_text(ReferralStatus::FirstMeetingHeld, locale),
+        TimelineEvent::Active => status_text(ReferralStatus::Active, locale),
+        TimelineEvent::Ended => status_text(ReferralStatus::Ended, locale),
+        TimelineEvent::Declined => status_text(ReferralStatus::Declined, locale),
+        TimelineEvent::Withdrawn => status_text(ReferralStatus::Withdrawn, locale),
+        TimelineEvent::GuideAccepted => td_string!(locale, status.guide_accepted),
+        TimelineEvent::GuideDeclined => td_string!(locale, status.guide_declined),
+        TimelineEvent::FirstContact => td_string!(locale, status.first_contact),
+        TimelineEvent::Transferred => td_string!(locale, status.transferred),
+    }
+}
+
+/// Where a proposal of a guide stands.
+pub fn response_text(response: ProposalResponse, locale: Locale) -> &'static str {
+    match response {
+        ProposalResponse::Pending => td_string!(locale, referrals.response_pending),
+        ProposalResponse::Accepted => td_string!(locale, referrals.response_accepted),
+        ProposalResponse::Declined => td_string!(locale, referrals.response_declined),
+        ProposalResponse::Cancelled => td_string!(locale, referrals.response_cancelled),
+    }
+}
+
+pub fn channel_text(channel: ContactChannel, locale: Locale) -> &'static str {
     match channel {
-        "sms" => td_string!(locale, channel.sms),
-        "whatsapp" => td_string!(locale, channel.whatsapp),
-        "letter" => td_string!(locale, channel.letter),
-        "meeting" => td_string!(locale, channel.meeting),
-        _ => td_string!(locale, channel.call),
+        ContactChannel::Call => td_string!(locale, channel.call),
+        ContactChannel::Sms => td_string!(locale, channel.sms),
+        ContactChannel::WhatsApp => td_string!(locale, channel.whatsapp),
+        ContactChannel::Letter => td_string!(locale, channel.letter),
+        ContactChannel::Meeting => td_string!(locale, channel.meeting),
     }
 }
 
 /// The name of a kind of visit.
-pub fn visit_kind_text(kind: &str, locale: Locale) -> &'static str {
+pub fn visit_kind_text(kind: VisitKind, locale: Locale) -> &'static str {
     match kind {
-        "home_visit" => td_string!(locale, visit_kinds.home_visit),
-        "meeting" => td_string!(locale, visit_kinds.meeting),
-        "accompaniment" => td_string!(locale, visit_kinds.accompaniment),
-        "call" => td_string!(locale, visit_kinds.call),
-        "three_way" => td_string!(locale, visit_kinds.three_way),
-        _ => td_string!(locale, visit_kinds.review),
+        VisitKind::HomeVisit => td_string!(locale, visit_kinds.home_visit),
+        VisitKind::Meeting => td_string!(locale, visit_kinds.meeting),
+        VisitKind::Accompaniment => td_string!(locale, visit_kinds.accompaniment),
+        VisitKind::Call => td_string!(locale, visit_kinds.call),
+        VisitKind::ThreeWay => td_string!(locale, visit_kinds.three_way),
+        VisitKind::Review => td_string!(locale, visit_kinds.review),
+    }
+}
+
+/// Where a visit stands.
+pub fn visit_status_text(status: VisitStatus, locale: Locale) -> &'static str {
+    match status {
+        VisitStatus::Planned => td_string!(locale, visits.status_planned),
+        VisitStatus::Done => td_string!(locale, visits.status_done),
+        VisitStatus::Cancelled => td_string!(locale, visits.status_cancelled),
+        VisitStatus::NoShow => td_string!(locale, visits.status_no_show),
+    }
+}
+
+/// The name of a kind of e-mail.
+pub fn message_kind_text(kind: MessageKind, locale: Locale) -> &'static str {
+    match kind {
+        MessageKind::Invitation => td_string!(locale, kinds.invitation),
+        MessageKind::PasswordReset => td_string!(locale, kinds.password_reset),
+        MessageKind::ReferralReceived => td_string!(locale, kinds.referral_received),
+        MessageKind::GuideProposed => td_string!(locale, kinds.guide_proposed),
+        MessageKind::GuideAccepted => td_string!(locale, kinds.guide_accepted),
+        MessageKind::TransferApproved => td_string!(locale, kinds.transfer_approved),
+        MessageKind::FirstContactOverdue => td_string!(locale, kinds.first_contact_overdue),
+        MessageKind::MeetingInvitation => td_string!(locale, kinds.meeting_invitation),
+        MessageKind::VisitReminder => td_string!(locale, kinds.visit_reminder),
     }
 }
 

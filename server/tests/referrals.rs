@@ -170,7 +170,7 @@ async fn a_referral_reaches_a_named_guide_and_the_clock_stops_at_first_contact()
             json(&social_worker, &server, "/api/referrals/get", &[("id", id(row.id))]).await;
         assert_eq!(detail.summary.clock.days_left, None, "the clock has stopped");
         assert_eq!(detail.summary.clock.urgency, Urgency::Reached);
-        assert_eq!(detail.first_contact_channel.as_deref(), Some("sms"));
+        assert_eq!(detail.first_contact_channel.map(|c| c.as_str()), Some("sms"));
         let events: Vec<&str> = detail.timeline.iter().map(|e| e.event.as_str()).collect();
         assert_eq!(events, ["submitted", "guide_proposed", "guide_accepted", "first_contact"]);
         assert!(detail.timeline.iter().all(|e| e.actor_name.is_some()), "each step says who");

@@ -44,7 +44,9 @@ pub async fn referral_ranking(id: i64) -> Result<RankingView, AppError> {
 #[server(endpoint = "referrals/propose")]
 pub async fn propose_guide(id: i64, guide_id: UserId, chosen_by: String) -> Result<(), AppError> {
     super::request::serve(async |ctx| {
-        crate::backend::referrals::propose(ctx, id, guide_id, &chosen_by).await?;
+        let chosen_by = crate::domain::referrals::ChosenBy::parse(&chosen_by)
+            .map_err(|code| AppError::invalid("chosen_by", code))?;
+        crate::backend::referrals::propose(ctx, id, guide_id, chosen_by).await?;
         leptos_axum::redirect(&format!("/referrals/{id}?proposed=1"));
         Ok(())
     })

@@ -1,6 +1,7 @@
 //! Staff accounts: listing, inviting, editing, deactivating, and setting a password from an
 //! invitation or reset link.
 
+use crate::backend::error::find;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait,
@@ -148,7 +149,7 @@ pub async fn list(ctx: &Ctx) -> Result<Vec<AccountSummary>, AppError> {
 }
 
 async fn load(ctx: &Ctx, id: UserId) -> Result<(user::Model, RoleSet), AppError> {
-    let account = user::Entity::find_by_id(id.0).one(&ctx.db).await?.ok_or(AppError::NotFound)?;
+    let account = find::<user::Entity>(&ctx.db, id.0).await?;
     let roles = roles_of(&ctx.db, id.0).await?;
     Ok((account, roles))
 }

@@ -1,6 +1,7 @@
 //! Clients. Every function that reads or changes a client's data asks the policy and writes
 //! the audit trail here, where the data is loaded, so no page or server function can skip it.
 
+use crate::backend::error::stored;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
 
 use super::{
@@ -74,13 +75,16 @@ pub async fn card(ctx: &Ctx, id: ClientId) -> Result<ClientCard, AppError> {
     let social_worker = name_of(ctx, row.referred_by).await?;
     let resource = resource(&row);
     let may = |action| crate::domain::policy::can(&ctx.actor, action, &resource).is_allowed();
-    let referral = super::guidance::current_referral(&ctx.db, row.id).await?.map(|r| ClientReferral {
-        id: r.id,
-        status: r.status.clone(),
-        clock: crate::domain::referrals::clock(r.submitted_at, r.first_contact_at, ctx.now),
-        first_contact_at: r.first_contact_at.map(|at| at.to_rfc3339()),
-        first_contact_channel: r.first_contact_channel.clone(),
-    });
+    let referral = match super::guidance::current_referral(&ctx.db, row.id).await? {
+        Some(r) => Some(ClientReferral {
+            id: r.id,
+            status: stored(&r.status)?,
+            clock: crate::domain::referrals::clock(r.submitted_at, r.first_contact_at, ctx.now),
+            first_contact_at: r.first_contact_at.map(|at| at.to_rfc3339()),
+            first_contact_channel: r.first_contact_channel.as_deref().map(stored).transpose()?,
+        }),
+        None => None,
+    };
     let period = super::guidance::period_view(&ctx.db, row.id).await?;
     let has_period = period.is_some();
     Ok(ClientCard {
@@ -88,7 +92,7 @@ pub async fn card(ctx: &Ctx, id: ClientId) -> Result<ClientCard, AppError> {
         display_name: row.display_name,
         municipality: row.municipality,
         phone: row.phone,
-        contact_channel: row.contact_channel,
+        contact_channel: stored(&row.contact_channel)?,
         pickup_address: row.pickup_address,
         languages: crate::domain::languages::Languages::from_stored(&row.languages)
             .iter()

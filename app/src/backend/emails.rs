@@ -8,7 +8,7 @@ use super::{
     outbox::{Outgoing, Recipient},
 };
 use crate::{
-    domain::outbox::MessageKind,
+    domain::{outbox::MessageKind, referrals::ContactChannel, visits::VisitKind},
     i18n::{Locale, td_string},
 };
 
@@ -163,14 +163,14 @@ pub fn first_contact_overdue(account: &user::Model, link: &str, day: i64, key: S
 
 /// The facts of a visit an e-mail may carry: kind, time and place, never who the client is.
 pub struct VisitFacts<'a> {
-    pub kind: &'a str,
+    pub kind: VisitKind,
     /// Local `2026-11-24 10:00–11:30`.
     pub when: &'a str,
     pub place: &'a str,
 }
 
 /// The name of a kind of visit in `locale`.
-pub fn kind_name(locale: Locale, kind: &str) -> String {
+pub fn kind_name(locale: Locale, kind: VisitKind) -> String {
     crate::words::visit_kind_text(kind, locale).to_owned()
 }
 
@@ -271,7 +271,7 @@ pub fn visit_reminder(
 }
 
 /// The name of a contact channel (call, sms, ...) in the recipient's language.
-pub fn channel_name(account: &user::Model, channel: &str) -> String {
+pub fn channel_name(account: &user::Model, channel: ContactChannel) -> String {
     crate::words::channel_text(channel, locale_of(account)).to_owned()
 }
 

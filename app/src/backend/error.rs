@@ -45,6 +45,13 @@ impl From<AppError> for JobError {
     }
 }
 
+/// A domain enum read back from the name it was stored by. A name nothing writes means the
+/// data is broken: logged, and answered `Internal`.
+pub fn stored<T: std::str::FromStr>(text: &str) -> Result<T, AppError> {
+    text.parse()
+        .map_err(|_| AppError::internal(format!("unknown stored {} {text:?}", std::any::type_name::<T>())))
+}
+
 /// Finds the row with primary key `id`, or answers `NotFound`.
 pub async fn find<E>(
     db: &impl sea_orm::ConnectionTrait,

@@ -2,6 +2,7 @@
 //! review, an ending with a reason, and a hand-over that a coordinator approves with the
 //! client's earlier changes of guide in view.
 
+use crate::backend::error::find;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait,
@@ -71,7 +72,7 @@ async fn set_guide(
     guide: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let row = client::Entity::find_by_id(client_id).one(db).await?.ok_or(AppError::NotFound)?;
+    let row = find::<client::Entity>(db, client_id).await?;
     let mut row = row.into_active_model();
     row.guide_id = Set(guide);
     row.updated_at = Set(now);
@@ -147,7 +148,7 @@ async fn transfer_view(db: &impl ConnectionTrait, t: transfer::Model) -> Result<
 
 /// A client and the resource the policy judges access to them by.
 pub async fn load_client(ctx: &Ctx, id: ClientId) -> Result<(client::Model, Resource), AppError> {
-    let row = client::Entity::find_by_id(id.0).one(&ctx.db).await?.ok_or(AppError::NotFound)?;
+    let row = find::<client::Entity>(&ctx.db, id.0).await?;
     let resource =
         Resource::Client { guide: row.guide_id.map(UserId), referred_by: row.referred_by.map(UserId) };
     Ok((row, resource))
@@ -300,7 +301,7 @@ pub async fn decide_transfer(
 ) -> Result<ClientId, AppError> {
     ctx.authorize(Action::DecideTransfer, &Resource::Nothing, super::audit::entity::CLIENT, None).await?;
     let txn = begin_write(&ctx.db).await?;
-    let row = transfer::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound)?;
+    let row = find::<transfer::Entity>(&txn, id).await?;
     let client_id = row.client_id;
     let earlier = earlier_transfers(&txn, client_id).await? as i32;
     let decided = transfer::Entity::update_many()

@@ -1,6 +1,7 @@
 //! Guides: the roster coordinators see (who guides, where, with how many clients) and each
 //! guide's profile, written by the guide or a coordinator, which matching proposes them by.
 
+use crate::backend::error::find;
 use std::collections::HashMap;
 
 use sea_orm::{
@@ -127,7 +128,7 @@ pub async fn overview(ctx: &Ctx) -> Result<GuidesOverview, AppError> {
 }
 
 async fn account_resource(ctx: &Ctx, id: UserId) -> Result<(user::Model, Resource), AppError> {
-    let account = user::Entity::find_by_id(id.0).one(&ctx.db).await?.ok_or(AppError::NotFound)?;
+    let account = find::<user::Entity>(&ctx.db, id.0).await?;
     let roles = roles_of(&ctx.db, id.0).await?;
     if !roles.has(Role::Guide) {
         return Err(AppError::NotFound);

@@ -6,6 +6,7 @@ use super::{
     ctx::Ctx,
     outbox::{self, DEAD, OutboxRow, QUEUED, SENT},
 };
+use crate::backend::error::stored;
 use crate::{
     domain::policy::{Action, Resource},
     dto::{
@@ -16,17 +17,17 @@ use crate::{
 
 const SHOWN: u64 = 50;
 
-fn row(m: OutboxRow) -> OutboxMessageRow {
-    OutboxMessageRow {
+fn row(m: OutboxRow) -> Result<OutboxMessageRow, AppError> {
+    Ok(OutboxMessageRow {
         id: m.id,
-        kind: m.kind,
+        kind: stored(&m.kind)?,
         to_address: m.to_address,
         attempts: m.attempts,
         created_at: m.created_at.to_rfc3339(),
         next_attempt_at: m.next_attempt_at.to_rfc3339(),
         sent_at: m.sent_at.map(|at| at.to_rfc3339()),
         last_error: m.last_error,
-    }
+    })
 }
 
 /// `transport` says where the sender delivers (the server's configuration).
@@ -34,7 +35,7 @@ pub async fn overview(ctx: &Ctx, transport: String) -> Result<OutboxSummary, App
     ctx.authorize(Action::ViewOutbox, &Resource::Nothing, entity::OUTBOX, None).await?;
     let db = &ctx.db;
     let rows = |status| async move {
-        outbox::latest(db, status, SHOWN).await.map(|rows| rows.into_iter().map(row).collect::<Vec<_>>())
+        outbox::latest(db, status, SHOWN).await?.into_iter().map(row).collect::<Result<Vec<_>, AppError>>()
     };
     Ok(OutboxSummary {
         transport,

@@ -19,6 +19,7 @@ mod intake;
 mod matching;
 mod proposals;
 
+use crate::backend::error::find;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait,
@@ -31,7 +32,7 @@ pub use self::{
     first_contact::{escalate_waiting, record_first_contact},
     intake::{detail, list, submit, topics},
     matching::{World, batch_apply, batch_preview, introductions, ranking, referral_facts, world},
-    proposals::{CHOSEN_BY, proposals_for_me, propose, respond},
+    proposals::{proposals_for_me, propose, respond},
 };
 use super::{
     ctx::Ctx,
@@ -43,18 +44,18 @@ use crate::{
     domain::{
         ids::UserId,
         policy::Resource,
-        referrals::{self as rules, ReferralStatus, Step},
+        referrals::{self as rules, ProposalResponse, ReferralStatus, Step},
         validation::ValidationCode,
     },
     dto::AppError,
 };
 
 /// A proposal waiting for the guide's answer; the guides' roster counts these too.
-pub(super) const PENDING: &str = "pending";
-const ACCEPTED: &str = "accepted";
-const DECLINED: &str = "declined";
+pub(super) const PENDING: &str = ProposalResponse::Pending.as_str();
+const ACCEPTED: &str = ProposalResponse::Accepted.as_str();
+const DECLINED: &str = ProposalResponse::Declined.as_str();
 /// A proposal nobody needs to answer any more (the consent was withdrawn).
-const CANCELLED: &str = "cancelled";
+const CANCELLED: &str = ProposalResponse::Cancelled.as_str();
 
 /// A line on the referral's timeline.
 async fn event(
@@ -121,8 +122,8 @@ fn named_guide(row: &referral::Model) -> Option<UserId> {
 
 /// A referral with its client and who may see it, for the policy to judge.
 async fn load(ctx: &Ctx, id: i64) -> Result<(referral::Model, client::Model, Resource), AppError> {
-    let row = referral::Entity::find_by_id(id).one(&ctx.db).await?.ok_or(AppError::NotFound)?;
-    let client = client::Entity::find_by_id(row.client_id).one(&ctx.db).await?.ok_or(AppError::NotFound)?;
+    let row = find::<referral::Entity>(&ctx.db, id).await?;
+    let client = find::<client::Entity>(&ctx.db, row.client_id).await?;
     let resource = Resource::Referral {
         referred_by: row.referred_by.map(UserId),
         guides: guides_with_access(&ctx.db, &row).await?,

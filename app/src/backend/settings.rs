@@ -25,7 +25,7 @@ pub async fn notifications(ctx: &Ctx) -> Result<Vec<NotificationChoice>, AppErro
         .await?;
     Ok(MessageKind::iter()
         .map(|kind| NotificationChoice {
-            kind: kind.as_str().to_owned(),
+            kind,
             mandatory: kind.is_mandatory(),
             by_email: kind.is_mandatory()
                 || stored.iter().find(|s| s.kind == kind.as_str()).is_none_or(|s| s.by_email),

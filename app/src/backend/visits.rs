@@ -20,6 +20,7 @@ pub use payroll::{mileage, payroll_csv};
 pub use records::{Recorded, record_outcome};
 pub use reminders::queue_reminders;
 
+use crate::backend::error::find;
 use std::collections::HashMap;
 
 use chrono_tz::Tz;
@@ -88,8 +89,8 @@ async fn user_by_id(db: &impl ConnectionTrait, id: Option<i64>) -> Result<Option
 
 /// A visit, its client and what the policy judges access to it by; `NotFound` without either.
 async fn load(ctx: &Ctx, id: i64) -> Result<(visit::Model, client::Model, Resource), AppError> {
-    let row = visit::Entity::find_by_id(id).one(&ctx.db).await?.ok_or(AppError::NotFound)?;
-    let client = client::Entity::find_by_id(row.client_id).one(&ctx.db).await?.ok_or(AppError::NotFound)?;
+    let row = find::<visit::Entity>(&ctx.db, id).await?;
+    let client = find::<client::Entity>(&ctx.db, row.client_id).await?;
     let resource = resource(&row, &client);
     Ok((row, client, resource))
 }

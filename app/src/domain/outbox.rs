@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// Every kind of e-mail Rinnalla sends. Stored by [`MessageKind::as_str`], never as free text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, strum::EnumIter)]
+#[serde(rename_all = "snake_case")]
 pub enum MessageKind {
     /// A link to set the password of a new account.
     Invitation,
@@ -54,6 +55,14 @@ impl MessageKind {
             self,
             MessageKind::Invitation | MessageKind::PasswordReset | MessageKind::FirstContactOverdue
         )
+    }
+}
+
+impl std::str::FromStr for MessageKind {
+    type Err = ();
+
+    fn from_str(text: &str) -> Result<Self, ()> {
+        Self::parse(text).ok_or(())
     }
 }
 

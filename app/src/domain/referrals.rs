@@ -7,8 +7,11 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::domain::{validation::ValidationCode, visits::named_enum};
+
 /// Where a referral stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, strum::EnumIter)]
+#[serde(rename_all = "snake_case")]
 pub enum ReferralStatus {
     /// Waiting for a guide to be proposed (again, after a decline).
     Submitted,
@@ -52,6 +55,14 @@ impl ReferralStatus {
 
     pub fn is_closed(self) -> bool {
         matches!(self, ReferralStatus::Ended | ReferralStatus::Declined | ReferralStatus::Withdrawn)
+    }
+}
+
+impl std::str::FromStr for ReferralStatus {
+    type Err = ValidationCode;
+
+    fn from_str(text: &str) -> Result<Self, ValidationCode> {
+        Self::parse(text).ok_or(ValidationCode::UnknownChoice)
     }
 }
 
@@ -170,6 +181,7 @@ pub fn escalations_due(
 
 /// How the guide reached the client the first time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::EnumIter)]
+#[serde(rename_all = "lowercase")]
 pub enum ContactChannel {
     Call,
     Sms,
@@ -192,6 +204,72 @@ impl ContactChannel {
     pub fn parse(name: &str) -> Option<Self> {
         use strum::IntoEnumIterator;
         Self::iter().find(|c| c.as_str() == name)
+    }
+}
+
+impl std::str::FromStr for ContactChannel {
+    type Err = ValidationCode;
+
+    fn from_str(text: &str) -> Result<Self, ValidationCode> {
+        Self::parse(text).ok_or(ValidationCode::UnknownChoice)
+    }
+}
+
+named_enum! {
+    /// What the referral's timeline records: every status it reaches, and the steps between
+    /// that are not statuses of their own.
+    TimelineEvent {
+        Submitted = "submitted",
+        GuideProposed = "guide_proposed",
+        Accepted = "accepted",
+        FirstMeetingHeld = "first_meeting_held",
+        Active = "active",
+        Ended = "ended",
+        Declined = "declined",
+        Withdrawn = "withdrawn",
+        GuideAccepted = "guide_accepted",
+        GuideDeclined = "guide_declined",
+        /// The guide reached the client; the note says by which channel.
+        FirstContact = "first_contact",
+        /// The client moved to another guide.
+        Transferred = "transferred",
+    }
+}
+
+impl From<ReferralStatus> for TimelineEvent {
+    fn from(status: ReferralStatus) -> Self {
+        match status {
+            ReferralStatus::Submitted => TimelineEvent::Submitted,
+            ReferralStatus::GuideProposed => TimelineEvent::GuideProposed,
+            ReferralStatus::Accepted => TimelineEvent::Accepted,
+            ReferralStatus::FirstMeetingHeld => TimelineEvent::FirstMeetingHeld,
+            ReferralStatus::Active => TimelineEvent::Active,
+            ReferralStatus::Ended => TimelineEvent::Ended,
+            ReferralStatus::Declined => TimelineEvent::Declined,
+            ReferralStatus::Withdrawn => TimelineEvent::Withdrawn,
+        }
+    }
+}
+
+named_enum! {
+    /// Where a proposal of a guide stands.
+    ProposalResponse {
+        /// The guide has not answered yet.
+        Pending = "pending",
+        Accepted = "accepted",
+        Declined = "declined",
+        /// Made void: consent withdrawn or the referral closed before the guide answered.
+        Cancelled = "cancelled",
+    }
+}
+
+named_enum! {
+    /// Who chose the proposed guide: the coordinator, the social worker, or the client
+    /// themselves from the shortlist.
+    ChosenBy {
+        Coordinator = "coordinator",
+        SocialWorker = "social_worker",
+        Client = "client",
     }
 }
 

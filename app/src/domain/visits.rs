@@ -11,11 +11,11 @@ macro_rules! named_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, strum::EnumIter)]
-        pub enum $name { $($(#[$vmeta])* $variant),+ }
+        pub enum $name { $($(#[$vmeta])* #[serde(rename = $text)] $variant),+ }
 
         impl $name {
             /// The stable name stored in the database and used in forms.
-            pub fn as_str(self) -> &'static str {
+            pub const fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $text),+ }
             }
 
@@ -27,8 +27,17 @@ macro_rules! named_enum {
                 }
             }
         }
+
+        impl std::str::FromStr for $name {
+            type Err = ValidationCode;
+
+            fn from_str(text: &str) -> Result<Self, ValidationCode> {
+                Self::parse(text)
+            }
+        }
     };
 }
+pub(crate) use named_enum;
 
 named_enum! {
     /// What kind of meeting a visit is.

@@ -2,7 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::ids::ClientId;
+use crate::domain::{
+    ids::ClientId,
+    referrals::{ContactChannel, ReferralStatus},
+};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClientListItem {
@@ -19,7 +22,7 @@ pub struct ClientCard {
     pub display_name: String,
     pub municipality: String,
     pub phone: Option<String>,
-    pub contact_channel: String,
+    pub contact_channel: ContactChannel,
     pub pickup_address: Option<String>,
     pub languages: Vec<String>,
     pub guide_name: Option<String>,
@@ -37,10 +40,10 @@ pub struct ClientCard {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClientReferral {
     pub id: i64,
-    pub status: String,
+    pub status: ReferralStatus,
     pub clock: crate::domain::referrals::Clock,
     pub first_contact_at: Option<String>,
-    pub first_contact_channel: Option<String>,
+    pub first_contact_channel: Option<ContactChannel>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

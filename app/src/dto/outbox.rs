@@ -2,10 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::outbox::MessageKind;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutboxMessageRow {
     pub id: i64,
-    pub kind: String,
+    pub kind: MessageKind,
     pub to_address: String,
     pub attempts: i32,
     /// RFC 3339 instants, shown in Helsinki time.

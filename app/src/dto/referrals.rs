@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::{
     ids::{ClientId, UserId},
     matching::{Contribution, Exclusion},
-    referrals::Clock,
+    referrals::{ChosenBy, Clock, ContactChannel, ProposalResponse, ReferralStatus, TimelineEvent},
 };
 
 /// A lived-experience topic with its names.
@@ -73,7 +73,7 @@ pub struct ReferralSummary {
     pub client_id: ClientId,
     pub client_name: String,
     pub place: String,
-    pub status: String,
+    pub status: ReferralStatus,
     pub urgent: bool,
     /// RFC 3339.
     pub submitted_at: String,
@@ -85,7 +85,7 @@ pub struct ReferralSummary {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimelineEntry {
-    pub event: String,
+    pub event: TimelineEvent,
     pub at: String,
     pub actor_name: Option<String>,
     pub note: Option<String>,
@@ -98,8 +98,8 @@ pub struct ProposalView {
     pub guide_name: String,
     pub milli_score: u32,
     pub contributions: Vec<Contribution>,
-    pub chosen_by: String,
-    pub response: String,
+    pub chosen_by: ChosenBy,
+    pub response: ProposalResponse,
     pub reason: Option<String>,
     pub proposed_at: String,
 }
@@ -119,12 +119,13 @@ pub struct ReferralDetail {
     pub summary: ReferralSummary,
     pub client_words: String,
     pub languages: Vec<String>,
-    pub contact_channel: String,
+    /// Only for those who see the referral in full.
+    pub contact_channel: Option<ContactChannel>,
     pub guide_wishes: Option<String>,
     pub preferred_gender: Option<String>,
     pub needs_rides: bool,
     pub first_contact_at: Option<String>,
-    pub first_contact_channel: Option<String>,
+    pub first_contact_channel: Option<ContactChannel>,
     pub timeline: Vec<TimelineEntry>,
     pub proposals: Vec<ProposalView>,
     pub consents: Vec<ConsentView>,

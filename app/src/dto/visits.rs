@@ -4,7 +4,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::ids::{ClientId, UserId};
+use crate::domain::{
+    ids::{ClientId, UserId},
+    referrals::ContactChannel,
+    visits::{Reimbursement, VisitKind, VisitStatus},
+};
 
 /// The booking form as typed: local dates and times, the ride's stops in order with the
 /// kilometres of each leg when typed (empty means "estimate").
@@ -70,8 +74,8 @@ pub struct VisitView {
     pub id: i64,
     pub client_id: ClientId,
     pub client_name: String,
-    pub kind: String,
-    pub status: String,
+    pub kind: VisitKind,
+    pub status: VisitStatus,
     /// Local `YYYY-MM-DD`, `HH:MM`, `HH:MM`.
     pub date: String,
     pub start: String,
@@ -81,12 +85,12 @@ pub struct VisitView {
     /// Where to fetch the client, for rides.
     pub pickup_address: Option<String>,
     pub phone: Option<String>,
-    pub contact_channel: String,
+    pub contact_channel: ContactChannel,
     pub guide_name: String,
     pub social_worker_name: Option<String>,
     pub driver_name: Option<String>,
     pub legs: Vec<LegView>,
-    pub reimbursement: Option<String>,
+    pub reimbursement: Option<Reimbursement>,
     pub ticket_cents: Option<u32>,
     pub outcome_note: Option<String>,
     pub minutes: Option<u32>,
@@ -131,11 +135,11 @@ pub struct Booked {
 pub struct MileageRow {
     pub visit_id: i64,
     pub date: String,
-    pub kind: String,
-    pub status: String,
+    pub kind: VisitKind,
+    pub status: VisitStatus,
     pub minutes: u32,
     pub km_tenths: u32,
-    pub reimbursement: Option<String>,
+    pub reimbursement: Option<Reimbursement>,
     pub ticket_cents: u32,
     /// The guide's reason for hours or kilometres beyond what the visit explains.
     pub excess_reason: Option<String>,

@@ -2,6 +2,7 @@
 //! last valid consent is withdrawn or runs out, sharing stops: the guide's access ends, planned
 //! visits are cancelled and the referral closes.
 
+use crate::backend::error::find;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
@@ -47,7 +48,7 @@ pub async fn consents_of(db: &impl ConnectionTrait, client_id: i64) -> Result<Ve
 /// the client any more. The referring social worker and coordinators keep the record, which
 /// the social-welfare authority must keep anyway.
 pub async fn withdraw_consent(ctx: &Ctx, id: i64) -> Result<ClientId, AppError> {
-    let row = consent::Entity::find_by_id(id).one(&ctx.db).await?.ok_or(AppError::NotFound)?;
+    let row = find::<consent::Entity>(&ctx.db, id).await?;
     let (client, resource) = guidance::load_client(ctx, ClientId(row.client_id)).await?;
     ctx.authorize_client(Action::ManageConsent, client.id, &resource).await?;
     if row.withdrawn_at.is_some() {
@@ -102,8 +103,7 @@ async fn stop_sharing(
         guidance::close_period(txn, period.id, why, now).await?;
     }
     visits::cancel_after_ending(txn, client, actor, mailing, now).await?;
-    let mut row =
-        client::Entity::find_by_id(client_id).one(txn).await?.ok_or(AppError::NotFound)?.into_active_model();
+    let mut row = find::<client::Entity>(txn, client_id).await?.into_active_model();
     row.guide_id = Set(None);
     row.updated_at = Set(now);
     row.update(txn).await?;

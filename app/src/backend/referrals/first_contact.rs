@@ -1,6 +1,7 @@
 //! First contact: the guide records having reached the client, which stops the seven-day
 //! clock; until then coordinators are reminded of the referral on days 3 and 6.
 
+use crate::backend::error::find;
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
@@ -26,7 +27,7 @@ use crate::{
 
 /// The guide has reached the client: the 7-day clock stops. Returns the client.
 pub async fn record_first_contact(ctx: &Ctx, id: i64, channel: &str) -> Result<ClientId, AppError> {
-    let row = referral::Entity::find_by_id(id).one(&ctx.db).await?.ok_or(AppError::NotFound)?;
+    let row = find::<referral::Entity>(&ctx.db, id).await?;
     let (client, resource) = guidance::load_client(ctx, ClientId(row.client_id)).await?;
     ctx.authorize_client(Action::RecordFirstContact, client.id, &resource).await?;
     let channel = ContactChannel::parse(channel)

@@ -2,6 +2,7 @@
 //! worker submitting a referral (with the client's consent), the referrals each person may
 //! see, and one referral with its timeline and proposals.
 
+use crate::backend::error::stored;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
@@ -181,20 +182,20 @@ fn summary(
     client: &client::Model,
     names: &HashMap<i64, String>,
     now: DateTime<Utc>,
-) -> ReferralSummary {
-    ReferralSummary {
+) -> Result<ReferralSummary, AppError> {
+    Ok(ReferralSummary {
         id: row.id,
         client_id: ClientId(client.id),
         client_name: client.display_name.clone(),
         place: client.municipality.clone(),
-        status: row.status.clone(),
+        status: stored(&row.status)?,
         urgent: row.urgent,
         submitted_at: row.submitted_at.to_rfc3339(),
         clock: rules::clock(row.submitted_at, row.first_contact_at, now),
         guide_name: row.guide_id.and_then(|g| names.get(&g).cloned()),
         referred_by_name: row.referred_by.and_then(|s| names.get(&s).cloned()),
         needs: stored_codes(&row.needs),
-    }
+    })
 }
 
 /// Social workers see the referrals they made, newest first; coordinators see every open
@@ -222,24 +223,21 @@ pub async fn list(ctx: &Ctx) -> Result<Vec<ReferralSummary>, AppError> {
     let people: Vec<i64> = rows.iter().flat_map(|r| [r.guide_id, r.referred_by]).flatten().collect();
     let names = names(&ctx.db, people).await?;
     ctx.audit_clients(Action::ListReferrals, &rows.iter().map(|r| r.client_id).collect::<Vec<_>>()).await?;
-    Ok(rows
-        .iter()
-        .filter_map(|r| clients.get(&r.client_id).map(|c| summary(r, c, &names, ctx.now)))
-        .collect())
+    rows.iter().filter_map(|r| clients.get(&r.client_id).map(|c| summary(r, c, &names, ctx.now))).collect()
 }
 
-fn proposal_view(p: proposal::Model, names: &HashMap<i64, String>) -> ProposalView {
-    ProposalView {
+fn proposal_view(p: proposal::Model, names: &HashMap<i64, String>) -> Result<ProposalView, AppError> {
+    Ok(ProposalView {
         id: p.id,
         guide_id: UserId(p.guide_id),
         guide_name: names.get(&p.guide_id).cloned().unwrap_or_default(),
         milli_score: p.milli_score.max(0) as u32,
         contributions: serde_json::from_str(&p.explanation).unwrap_or_default(),
-        chosen_by: p.chosen_by,
-        response: p.response,
+        chosen_by: stored(&p.chosen_by)?,
+        response: stored(&p.response)?,
         reason: p.reason,
         proposed_at: p.proposed_at.to_rfc3339(),
-    }
+    })
 }
 
 /// One referral. A guide who is only being asked sees what they need to decide (first name,
@@ -275,7 +273,7 @@ pub async fn detail(ctx: &Ctx, id: i64) -> Result<ReferralDetail, AppError> {
     )
     .await?;
     let can_propose = can(&ctx.actor, Action::ProposeGuide, &resource).is_allowed();
-    let mut summary = summary(&row, &client, &names, ctx.now);
+    let mut summary = summary(&row, &client, &names, ctx.now)?;
     if !in_full {
         summary.client_name = first_name(&client.display_name);
     }
@@ -283,23 +281,25 @@ pub async fn detail(ctx: &Ctx, id: i64) -> Result<ReferralDetail, AppError> {
         summary,
         client_words: row.client_words.clone(),
         languages: Languages::from_stored(&client.languages).iter().map(str::to_owned).collect(),
-        contact_channel: if in_full { client.contact_channel.clone() } else { String::new() },
+        contact_channel: if in_full { Some(stored(&client.contact_channel)?) } else { None },
         guide_wishes: client.guide_wishes.clone(),
         preferred_gender: client.preferred_gender.clone(),
         needs_rides: client.needs_rides,
         first_contact_at: row.first_contact_at.map(|at| at.to_rfc3339()),
-        first_contact_channel: row.first_contact_channel.clone(),
+        first_contact_channel: row.first_contact_channel.as_deref().map(stored).transpose()?,
         timeline: events
             .into_iter()
-            .map(|e| TimelineEntry {
-                event: e.event,
-                at: e.at.to_rfc3339(),
-                actor_name: e.actor_id.and_then(|a| names.get(&a).cloned()),
-                // Notes carry other guides' reasons and earlier endings: only in full.
-                note: e.note.filter(|_| in_full),
+            .map(|e| {
+                Ok(TimelineEntry {
+                    event: stored(&e.event)?,
+                    at: e.at.to_rfc3339(),
+                    actor_name: e.actor_id.and_then(|a| names.get(&a).cloned()),
+                    // Notes carry other guides' reasons and earlier endings: only in full.
+                    note: e.note.filter(|_| in_full),
+                })
             })
-            .collect(),
-        proposals: proposals.into_iter().map(|p| proposal_view(p, &names)).collect(),
+            .collect::<Result<_, AppError>>()?,
+        proposals: proposals.into_iter().map(|p| proposal_view(p, &names)).collect::<Result<_, _>>()?,
         consents: if in_full { consents_of(&ctx.db, client.id).await? } else { Vec::new() },
         topics: topics(&ctx.db).await?,
         can_propose,

@@ -274,7 +274,15 @@ pub async fn batch_apply(ctx: &Ctx) -> Result<usize, AppError> {
         let Some(guide) = batch.world.guides.iter().find(|g| g.id == *guide_id) else { continue };
         let facts = batch.facts.iter().find(|f| f.id == *referral_id).ok_or(AppError::NotFound)?;
         let contributions = matching::contributions(facts, guide, places::distances());
-        make_proposal(ctx, &txn, row.clone(), guide, contributions, "coordinator").await?;
+        make_proposal(
+            ctx,
+            &txn,
+            row.clone(),
+            guide,
+            contributions,
+            crate::domain::referrals::ChosenBy::Coordinator,
+        )
+        .await?;
         proposed_clients.push(client.id);
     }
     txn.commit().await?;

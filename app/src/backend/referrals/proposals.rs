@@ -1,6 +1,7 @@
 //! Proposals: a coordinator proposes a guide for a referral, the guide sees what they are asked
 //! and answers. Accepting starts the guidance; declining puts the referral back in the queue.
 
+use crate::backend::error::find;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait,
@@ -25,7 +26,7 @@ use crate::{
         matching::{self, Contribution, GuideFacts},
         places,
         policy::{Action, Resource},
-        referrals::{ReferralStatus, Step, first_name, stored_codes},
+        referrals::{ChosenBy, ReferralStatus, Step, first_name, stored_codes},
         text,
         validation::ValidationCode,
     },
@@ -33,7 +34,6 @@ use crate::{
 };
 
 /// Who chose the proposed guide, as the proposal records it.
-pub const CHOSEN_BY: [&str; 3] = ["coordinator", "social_worker", "client"];
 
 /// Moves a referral from the status it was read in to `status`, naming `guide`: decided in the
 /// caller's transaction by a conditional update, so of two steps taken at once from the same
@@ -64,7 +64,7 @@ pub(super) async fn make_proposal(
     row: referral::Model,
     guide: &GuideFacts,
     contributions: Vec<Contribution>,
-    chosen_by: &str,
+    chosen_by: ChosenBy,
 ) -> Result<(), AppError> {
     let status = step(&row.status, Step::ProposeGuide)?;
     let milli_score: u32 = contributions.iter().map(|c| c.milli_points).sum();
@@ -74,7 +74,7 @@ pub(super) async fn make_proposal(
         guide_id: Set(guide.id),
         milli_score: Set(milli_score as i32),
         explanation: Set(serde_json::to_string(&contributions)?),
-        chosen_by: Set(chosen_by.to_owned()),
+        chosen_by: Set(chosen_by.as_str().to_owned()),
         proposed_by: Set(Some(ctx.actor_id())),
         proposed_at: Set(ctx.now),
         response: Set(PENDING.to_owned()),
@@ -99,12 +99,9 @@ pub(super) async fn make_proposal(
     Ok(())
 }
 
-pub async fn propose(ctx: &Ctx, id: i64, guide: UserId, chosen_by: &str) -> Result<(), AppError> {
+pub async fn propose(ctx: &Ctx, id: i64, guide: UserId, chosen_by: ChosenBy) -> Result<(), AppError> {
     let (row, client, resource) = load(ctx, id).await?;
     ctx.authorize_client(Action::ProposeGuide, client.id, &resource).await?;
-    if !CHOSEN_BY.contains(&chosen_by) {
-        return Err(AppError::invalid("chosen_by", ValidationCode::UnknownChoice));
-    }
     let world = world(&ctx.db).await?;
     let facts = referral_facts(&ctx.db, &world, &row, &client, ctx.now).await?;
     let candidate = world.guides.iter().find(|g| g.id == guide.0).ok_or(AppError::NotFound)?;
@@ -171,8 +168,8 @@ pub async fn proposals_for_me(ctx: &Ctx) -> Result<Vec<ProposalForGuide>, AppErr
 /// card; declining (with a reason) returns the referral to the queue. Returns the client on
 /// acceptance.
 pub async fn respond(ctx: &Ctx, id: i64, accept: bool, reason: &str) -> Result<Option<ClientId>, AppError> {
-    let p = proposal::Entity::find_by_id(id).one(&ctx.db).await?.ok_or(AppError::NotFound)?;
-    let row = referral::Entity::find_by_id(p.referral_id).one(&ctx.db).await?.ok_or(AppError::NotFound)?;
+    let p = find::<proposal::Entity>(&ctx.db, id).await?;
+    let row = find::<referral::Entity>(&ctx.db, p.referral_id).await?;
     ctx.authorize(
         Action::RespondToProposal,
         &Resource::Proposal { guide: UserId(p.guide_id) },

@@ -1,6 +1,7 @@
 //! What a guide sees of visits: one visit with its ride and map link, the client's visits on
 //! the client card, and the day's or the week's agenda. Every client shown is an audited read.
 
+use crate::backend::error::stored;
 use chrono::{Datelike, Duration};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
@@ -55,13 +56,13 @@ async fn view(
             estimated: l.estimated,
         })
         .collect();
-    let status = VisitStatus::parse(&row.status).unwrap_or(VisitStatus::Planned);
+    let status: VisitStatus = stored(&row.status)?;
     Ok(VisitView {
         id: row.id,
         client_id: ClientId(client.id),
         client_name: client.display_name.clone(),
-        kind: row.kind.clone(),
-        status: row.status.clone(),
+        kind: stored(&row.kind)?,
+        status,
         date: start.format("%Y-%m-%d").to_string(),
         start: start.format("%H:%M").to_string(),
         end: end.format("%H:%M").to_string(),
@@ -69,12 +70,12 @@ async fn view(
         address: row.address.clone(),
         pickup_address: client.pickup_address.clone(),
         phone: client.phone.clone(),
-        contact_channel: client.contact_channel.clone(),
+        contact_channel: stored(&client.contact_channel)?,
         guide_name: user_by_id(&ctx.db, Some(row.guide_id)).await?.map(|u| u.name).unwrap_or_default(),
         social_worker_name: user_by_id(&ctx.db, row.social_worker_id).await?.map(|u| u.name),
         driver_name: user_by_id(&ctx.db, row.driver_id).await?.map(|u| u.name),
         legs,
-        reimbursement: row.reimbursement.clone(),
+        reimbursement: row.reimbursement.as_deref().map(stored).transpose()?,
         ticket_cents: row.ticket_cents.map(|c| c.max(0) as u32),
         outcome_note: row.outcome_note.clone(),
         minutes: row.minutes.map(|m| m.max(0) as u32),

@@ -3,6 +3,8 @@
 //! client's coming visits when their guidance ends (cancelled) or passes to another guide
 //! (handed over).
 
+use crate::backend::error::find;
+use crate::backend::error::stored;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
@@ -63,11 +65,11 @@ async fn notify_people(
     for &id in recipients {
         let Some(account) = user_by_id(db, Some(id)).await? else { continue };
         let locale = account.locale.parse().unwrap_or_default();
-        let summary = format!("Rinnalla: {}", emails::kind_name(locale, &first.kind));
+        let summary = format!("Rinnalla: {}", emails::kind_name(locale, stored(&first.kind)?));
         let entries: Vec<Entry> =
             rows.iter().map(|row| entry(row, summary.clone(), &mailing.origin)).collect();
         let when = when_text(first);
-        let facts = VisitFacts { kind: &first.kind, when: &when, place: &first.place };
+        let facts = VisitFacts { kind: stored(&first.kind)?, when: &when, place: &first.place };
         let link = mailing.link(&format!("/visits/{}", first.id));
         let key = format!("visit:{}:{}:{}:{id}", first.id, change.as_str(), first.sequence);
         let mail = match change {
@@ -179,7 +181,7 @@ pub async fn reschedule(ctx: &Ctx, id: i64, date: &str, start: &str, end: &str) 
     let txn = begin(&ctx.db).await?;
     lock_people(&txn, &lock, row.client_id).await?;
     // Read again under the lock: it may have changed while we were checking the form.
-    let row = visit::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound)?;
+    let row = find::<visit::Entity>(&txn, id).await?;
     if row.status != VisitStatus::Planned.as_str() {
         return Err(AppError::Conflict);
     }

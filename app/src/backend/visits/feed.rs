@@ -3,6 +3,7 @@
 //! SHA-256 only; a new one revokes the old. Also the calendar entry of a visit, which the
 //! invitation and cancellation e-mails carry too.
 
+use crate::backend::error::stored;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ActiveModelTrait,
@@ -127,7 +128,11 @@ pub async fn feed(
         }
         clients.push(row.client_id);
         let name = initials(&client.display_name);
-        entries.push(entry(row, format!("{} · {name}", emails::kind_name(locale, &row.kind)), origin));
+        entries.push(entry(
+            row,
+            format!("{} · {name}", emails::kind_name(locale, stored(&row.kind)?)),
+            origin,
+        ));
     }
     clients.sort_unstable();
     clients.dedup();

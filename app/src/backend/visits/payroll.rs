@@ -1,6 +1,7 @@
 //! The month's hours and kilometres: one guide's mileage page, and every guide's month as a
 //! CSV file for payroll.
 
+use crate::backend::error::stored;
 use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
@@ -74,19 +75,19 @@ pub async fn mileage(
             .iter()
             .map(|row| {
                 let w = worked_visit(row);
-                MileageRow {
+                Ok(MileageRow {
                     visit_id: row.id,
                     date: row.starts_at.with_timezone(&zone_of(row)).format("%Y-%m-%d").to_string(),
-                    kind: row.kind.clone(),
-                    status: row.status.clone(),
+                    kind: stored(&row.kind)?,
+                    status: stored(&row.status)?,
                     minutes: w.minutes,
                     km_tenths: w.km_tenths,
-                    reimbursement: row.reimbursement.clone(),
+                    reimbursement: row.reimbursement.as_deref().map(stored).transpose()?,
                     ticket_cents: w.ticket_cents,
                     excess_reason: row.excess_reason.clone(),
-                }
+                })
             })
-            .collect(),
+            .collect::<Result<_, AppError>>()?,
         totals,
         rate_cents_per_km,
         may_export: can(&ctx.actor, Action::ExportPayroll, &Resource::Nothing).is_allowed(),

@@ -1,6 +1,7 @@
 //! Day-before reminders of tomorrow's visits, to the guide and to the social worker taking
 //! part, queued in the outbox by the background worker.
 
+use crate::backend::error::stored;
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
@@ -48,10 +49,11 @@ pub async fn queue_reminders(
     for row in rows {
         let Some(client) = clients.get(&row.client_id) else { continue };
         let when = when_text(&row);
-        let facts = VisitFacts { kind: &row.kind, when: &when, place: &row.place };
+        let kind: VisitKind = stored(&row.kind)?;
+        let facts = VisitFacts { kind, when: &when, place: &row.place };
         let link = format!("{origin}/visits/{}", row.id);
         let mut to = vec![(row.guide_id, true)];
-        if VisitKind::parse(&row.kind).is_ok_and(VisitKind::with_social_worker)
+        if kind.with_social_worker()
             && let Some(sw) = row.social_worker_id
         {
             to.push((sw, false));
@@ -63,7 +65,11 @@ pub async fn queue_reminders(
             if !can(actor, Action::ViewVisit, &visit).is_allowed() {
                 continue;
             }
-            let channel = is_guide.then(|| emails::channel_name(account, &client.contact_channel));
+            let channel = if is_guide {
+                Some(emails::channel_name(account, stored(&client.contact_channel)?))
+            } else {
+                None
+            };
             let key = format!("visit-reminder:{}:{}:{id}", row.id, row.starts_at.timestamp());
             let mail = emails::visit_reminder(account, &facts, channel.as_deref(), &link, key);
             if outbox::enqueue(db, mail, now).await? == outbox::Enqueued::Queued {

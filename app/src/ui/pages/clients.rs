@@ -13,7 +13,7 @@ use crate::{
         referrals::{RecordFirstContact, WithdrawConsent},
         visits::client_visits,
     },
-    domain::{ids::ClientId, roles::Role},
+    domain::{ids::ClientId, referrals::ContactChannel, roles::Role},
     i18n::*,
     ui::{
         components::{
@@ -57,7 +57,7 @@ pub fn ClientListPage() -> impl IntoView {
 }
 
 /// How to reach the client the way that suits them: call, text, WhatsApp (or a letter).
-pub fn contact_links(phone: &str, channel: &str) -> Vec<(String, &'static str)> {
+pub fn contact_links(phone: &str, channel: ContactChannel) -> Vec<(String, ContactChannel)> {
     let digits: String = phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
     // WhatsApp wants the international form without "+": 040… → 35840…
     let international = if let Some(rest) = digits.strip_prefix('+') {
@@ -67,9 +67,10 @@ pub fn contact_links(phone: &str, channel: &str) -> Vec<(String, &'static str)> 
     } else {
         digits.clone()
     };
-    let mut links = vec![(format!("tel:{digits}"), "call"), (format!("sms:{digits}"), "sms")];
-    if channel == "whatsapp" {
-        links.insert(0, (format!("https://wa.me/{international}"), "whatsapp"));
+    let mut links =
+        vec![(format!("tel:{digits}"), ContactChannel::Call), (format!("sms:{digits}"), ContactChannel::Sms)];
+    if channel == ContactChannel::WhatsApp {
+        links.insert(0, (format!("https://wa.me/{international}"), ContactChannel::WhatsApp));
     }
     links
 }
@@ -145,11 +146,11 @@ pub fn ClientPage() -> impl IntoView {
                             }}
                         </section>
                         {client.phone.clone().map(|phone| {
-                            let links = contact_links(&phone, &client.contact_channel);
+                            let links = contact_links(&phone, client.contact_channel);
                             view! {
                                 <section class="card" aria-labelledby="contact-heading">
                                     <h2 id="contact-heading">{t!(i18n, client.contact_heading)}</h2>
-                                    <p>{t!(i18n, client.prefers)}": "{channel_text(&client.contact_channel, locale)}</p>
+                                    <p>{t!(i18n, client.prefers)}": "{channel_text(client.contact_channel, locale)}</p>
                                     <p class="actions">
                                         {links.into_iter().map(|(href, kind)| view! {
                                             <a class="button button--secondary" href=href>{channel_text(kind, locale)}</a>
@@ -175,16 +176,16 @@ pub fn ClientPage() -> impl IntoView {
                             <section class="card" aria-labelledby="referral-heading">
                                 <h2 id="referral-heading">{t!(i18n, client.referral_heading)}</h2>
                                 <p><ClockBadge clock=r.clock /></p>
-                                <p>{status_text(&r.status, locale)}" · "<a href=format!("/referrals/{}", r.id)>{t!(i18n, client.open_referral)}</a></p>
-                                {r.first_contact_channel.clone().map(|c| view! { <p>{t!(i18n, client.first_contact_by)}": "{channel_text(&c, locale)}</p> })}
+                                <p>{status_text(r.status, locale)}" · "<a href=format!("/referrals/{}", r.id)>{t!(i18n, client.open_referral)}</a></p>
+                                {r.first_contact_channel.map(|c| view! { <p>{t!(i18n, client.first_contact_by)}": "{channel_text(c, locale)}</p> })}
                                 {may.record_first_contact.then(|| view! {
                                     <ActionForm action=first_contact attr:class="form">
                                         <input type="hidden" name="id" value=r.id.to_string() />
                                         <fieldset class="field">
                                             <legend>{t!(i18n, client.first_contact_legend)}</legend>
-                                            {["call", "sms", "whatsapp", "meeting", "letter"].into_iter().enumerate().map(|(i, c)| view! {
+                                            {[ContactChannel::Call, ContactChannel::Sms, ContactChannel::WhatsApp, ContactChannel::Meeting, ContactChannel::Letter].into_iter().enumerate().map(|(i, c)| view! {
                                                 <label class="check">
-                                                    <input type="radio" name="channel" value=c checked=i == 0 />
+                                                    <input type="radio" name="channel" value=c.as_str() checked=i == 0 />
                                                     {channel_text(c, locale)}
                                                 </label>
                                             }).collect_view()}

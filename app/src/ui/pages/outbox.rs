@@ -9,27 +9,13 @@ use crate::{
     domain::time::{HELSINKI, format_local},
     i18n::*,
     ui::components::{ErrorNotice, OkNotice, action_error, loaded, require_user},
+    words::message_kind_text,
 };
 
 pub fn local_time(rfc3339: &str) -> String {
     chrono::DateTime::parse_from_rfc3339(rfc3339)
         .map(|at| format_local(at.with_timezone(&chrono::Utc), HELSINKI))
         .unwrap_or_else(|_| rfc3339.to_owned())
-}
-
-pub fn kind_name(locale: Locale, kind: &str) -> &'static str {
-    match kind {
-        "invitation" => td_string!(locale, kinds.invitation),
-        "password_reset" => td_string!(locale, kinds.password_reset),
-        "referral_received" => td_string!(locale, kinds.referral_received),
-        "guide_proposed" => td_string!(locale, kinds.guide_proposed),
-        "guide_accepted" => td_string!(locale, kinds.guide_accepted),
-        "transfer_approved" => td_string!(locale, kinds.transfer_approved),
-        "first_contact_overdue" => td_string!(locale, kinds.first_contact_overdue),
-        "meeting_invitation" => td_string!(locale, kinds.meeting_invitation),
-        "visit_reminder" => td_string!(locale, kinds.visit_reminder),
-        _ => td_string!(locale, kinds.other),
-    }
 }
 
 #[component]
@@ -49,7 +35,7 @@ fn MessageList(
                 <ul class="list">
                     {rows.into_iter().map(|row| view! {
                         <li class="card">
-                            <strong>{kind_name(locale, &row.kind)}</strong>
+                            <strong>{message_kind_text(row.kind, locale)}</strong>
                             <div>{row.to_address.clone()}</div>
                             <div class="muted">
                                 {t!(i18n, outbox.created)}": "{local_time(&row.created_at)}

@@ -13,14 +13,22 @@ use crate::{
             get_referral, guide_introductions, list_referrals, list_topics, referral_ranking,
         },
     },
-    domain::{ids::UserId, languages::SPOKEN, roles::Role},
+    domain::{
+        ids::UserId,
+        languages::SPOKEN,
+        referrals::{ChosenBy, ContactChannel, ReferralStatus, TimelineEvent},
+        roles::Role,
+    },
     i18n::*,
     ui::{
         components::{
             ErrorNotice, ErrorPage, OkNotice, TextField, action_error, kept, loaded, require_user,
             validation_text,
         },
-        explain::{ClockBadge, PlaceSelect, Reasons, exclusion_text, score_text, status_text, topic_names},
+        explain::{
+            ClockBadge, PlaceSelect, Reasons, channel_text, event_text, exclusion_text, response_text,
+            score_text, status_text, topic_names,
+        },
         pages::{outbox::local_time, staff::language_name},
     },
 };
@@ -34,7 +42,7 @@ fn ReferralRow(referral: ReferralSummary, topics: Vec<TopicView>, show_referrer:
             <a href=format!("/referrals/{}", referral.id)><strong>{referral.client_name.clone()}</strong></a>
             {referral.urgent.then(|| view! { <span class="badge badge--danger">{t!(i18n, referrals.urgent)}</span> })}
             <div class="muted">{referral.place.clone()}" · "{topic_names(&topics, &referral.needs, locale)}</div>
-            <div>{status_text(&referral.status, locale)}{referral.guide_name.clone().map(|g| format!(": {g}"))}</div>
+            <div>{status_text(referral.status, locale)}{referral.guide_name.clone().map(|g| format!(": {g}"))}</div>
             {show_referrer.then(|| referral.referred_by_name.clone().map(|name| view! { <div class="muted">{t!(i18n, referrals.referred_by)}": "{name}</div> }))}
             <ClockBadge clock=referral.clock />
         </li>
@@ -139,10 +147,10 @@ fn ReferralFormFields(
                 value=kept(FORM, "phone") error=field("phone") />
             <fieldset class="field">
                 <legend>{t!(i18n, referrals.contact_channel)}</legend>
-                {["call", "sms", "whatsapp", "letter"].into_iter().map(|c| view! {
+                {[ContactChannel::Call, ContactChannel::Sms, ContactChannel::WhatsApp, ContactChannel::Letter].into_iter().map(|c| view! {
                     <label class="check">
-                        <input type="radio" name="form[contact_channel]" value=c checked=channel == c />
-                        {crate::ui::explain::channel_text(c, locale)}
+                        <input type="radio" name="form[contact_channel]" value=c.as_str() checked=channel == c.as_str() />
+                        {channel_text(c, locale)}
                     </label>
                 }).collect_view()}
             </fieldset>
@@ -214,7 +222,8 @@ pub fn ReferralPage() -> impl IntoView {
     let i18n = use_i18n();
     let Some(user) = require_user() else { return ().into_any() };
     // Recorded with the proposal: who chose the guide.
-    let chosen_by = if user.roles.has(Role::Coordinator) { "coordinator" } else { "social_worker" };
+    let chosen_by =
+        if user.roles.has(Role::Coordinator) { ChosenBy::Coordinator } else { ChosenBy::SocialWorker };
     let id: Option<i64> = use_params_map().get_untracked().get("id").and_then(|id| id.parse().ok());
     let Some(id) = id else { return view! { <ErrorPage error=AppError::NotFound /> }.into_any() };
     let query = use_query_map().get_untracked();
@@ -240,7 +249,7 @@ pub fn ReferralPage() -> impl IntoView {
                     };
                     let locale = i18n.get_locale_untracked();
                     let s = detail.summary.clone();
-                    let waiting = s.status == "submitted";
+                    let waiting = s.status == ReferralStatus::Submitted;
                     view! {
                         <Title text=s.client_name.clone() />
                         <p><a href="/referrals">{t!(i18n, referrals.back)}</a></p>
@@ -249,11 +258,11 @@ pub fn ReferralPage() -> impl IntoView {
                         <ErrorNotice error=error />
                         <p><ClockBadge clock=s.clock /></p>
                         <dl class="facts">
-                            <dt>{t!(i18n, referrals.status)}</dt><dd>{status_text(&s.status, locale)}</dd>
+                            <dt>{t!(i18n, referrals.status)}</dt><dd>{status_text(s.status, locale)}</dd>
                             <dt>{t!(i18n, referrals.place)}</dt><dd>{s.place.clone()}</dd>
                             <dt>{t!(i18n, referrals.needs)}</dt><dd>{topic_names(&detail.topics, &s.needs, locale)}</dd>
                             <dt>{t!(i18n, referrals.languages)}</dt><dd>{detail.languages.iter().map(|l| language_name(locale, l)).collect::<Vec<_>>().join(", ")}</dd>
-                            {detail.in_full.then(|| view! { <dt>{t!(i18n, referrals.contact_channel)}</dt><dd>{crate::ui::explain::channel_text(&detail.contact_channel, locale)}</dd> })}
+                            {detail.contact_channel.map(|c| view! { <dt>{t!(i18n, referrals.contact_channel)}</dt><dd>{channel_text(c, locale)}</dd> })}
                             {s.guide_name.clone().map(|g| view! { <dt>{t!(i18n, referrals.guide)}</dt><dd>{g}</dd> })}
                             {s.referred_by_name.clone().map(|g| view! { <dt>{t!(i18n, referrals.referred_by)}</dt><dd>{g}</dd> })}
                         </dl>
@@ -269,12 +278,7 @@ pub fn ReferralPage() -> impl IntoView {
                                 {detail.proposals.clone().into_iter().map(|p| view! {
                                     <li class="card">
                                         <strong>{p.guide_name}</strong>" · "{score_text(p.milli_score)}
-                                        <div>{match p.response.as_str() {
-                                            "accepted" => t_string!(i18n, referrals.response_accepted).to_string(),
-                                            "declined" => t_string!(i18n, referrals.response_declined).to_string(),
-                                            "cancelled" => t_string!(i18n, referrals.response_cancelled).to_string(),
-                                            _ => t_string!(i18n, referrals.response_pending).to_string(),
-                                        }}{p.reason.map(|r| format!(": {r}"))}</div>
+                                        <div>{response_text(p.response, locale)}{p.reason.map(|r| format!(": {r}"))}</div>
                                     </li>
                                 }).collect_view()}
                             </ul>
@@ -284,10 +288,10 @@ pub fn ReferralPage() -> impl IntoView {
                             {detail.timeline.into_iter().map(|e| view! {
                                 <li>
                                     <span class="muted">{local_time(&e.at)}</span>" "
-                                    {status_text(&e.event, locale)}
+                                    {event_text(e.event, locale)}
                                     {e.actor_name.map(|a| format!(" · {a}"))}
-                                    {e.note.map(|n| format!(" · {}", match (e.event.as_str(), n.as_str()) {
-                                        ("first_contact", channel) => crate::ui::explain::channel_text(channel, locale).to_owned(),
+                                    {e.note.map(|n| format!(" · {}", match (e.event, n.as_str()) {
+                                        (TimelineEvent::FirstContact, channel) => ContactChannel::parse(channel).map_or(n.clone(), |c| channel_text(c, locale).to_owned()),
                                         (_, "consent_withdrawn") => t_string!(i18n, referrals.consent_withdrawn_note).to_string(),
                                         (_, "consent_expired") => t_string!(i18n, referrals.consent_expired_note).to_string(),
                                         _ => n.clone(),
@@ -307,7 +311,7 @@ pub fn ReferralPage() -> impl IntoView {
 /// The ranking with reasons, a button to propose each, and a choice of up to three
 /// introductions to show the client.
 #[component]
-fn Proposals(id: i64, propose: ServerAction<ProposeGuide>, chosen_by: &'static str) -> impl IntoView {
+fn Proposals(id: i64, propose: ServerAction<ProposeGuide>, chosen_by: ChosenBy) -> impl IntoView {
     let i18n = use_i18n();
     let ranking = Resource::new_blocking(move || id, referral_ranking);
     view! {
@@ -335,7 +339,7 @@ fn Proposals(id: i64, propose: ServerAction<ProposeGuide>, chosen_by: &'static s
                                     <ActionForm action=propose>
                                         <input type="hidden" name="id" value=id.to_string() />
                                         <input type="hidden" name="guide_id" value=c.guide_id.to_string() />
-                                        <input type="hidden" name="chosen_by" value=chosen_by />
+                                        <input type="hidden" name="chosen_by" value=chosen_by.as_str() />
                                         <button class="button" type="submit">{t!(i18n, referrals.propose, name = c.guide_name.clone())}</button>
                                     </ActionForm>
                                 </li>
@@ -407,7 +411,7 @@ pub fn IntroductionsPage() -> impl IntoView {
                             <ActionForm action=propose>
                                 <input type="hidden" name="id" value=id.to_string() />
                                 <input type="hidden" name="guide_id" value=intro.guide_id.to_string() />
-                                <input type="hidden" name="chosen_by" value="client" />
+                                <input type="hidden" name="chosen_by" value=ChosenBy::Client.as_str() />
                                 <button class="button" type="submit">{t!(i18n, referrals.client_chose, name = intro.first_name.clone())}</button>
                             </ActionForm>
                         </li>

@@ -10,10 +10,8 @@ use crate::{
         visits::{CALENDAR_LINK_FORM, NewCalendarLink, RevokeCalendarLink, calendar_feed_status},
     },
     i18n::*,
-    ui::{
-        components::{ErrorNotice, OkNotice, action_error, kept, loaded, require_user},
-        pages::outbox::kind_name,
-    },
+    ui::components::{ErrorNotice, OkNotice, action_error, kept, loaded, require_user},
+    words::message_kind_text,
 };
 
 #[component]
@@ -44,11 +42,11 @@ pub fn SettingsPage() -> impl IntoView {
                             <legend>{t!(i18n, settings.email_legend)}</legend>
                             <p class="field__hint">{t!(i18n, settings.email_hint)}</p>
                             {choices.into_iter().map(|choice| {
-                                let name = format!("email[{}]", choice.kind);
+                                let name = format!("email[{}]", choice.kind.as_str());
                                 view! {
                                     <label class="check">
                                         <input type="checkbox" name=name value="on" checked=choice.by_email disabled=choice.mandatory />
-                                        {kind_name(locale, &choice.kind)}
+                                        {message_kind_text(choice.kind, locale)}
                                         {choice.mandatory.then(|| view! { <span class="muted">" ("{t!(i18n, settings.always)}")"</span> })}
                                     </label>
                                 }

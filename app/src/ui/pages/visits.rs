@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
+use strum::IntoEnumIterator;
 
 use crate::{
     api::{
@@ -17,7 +18,7 @@ use crate::{
     domain::{
         ids::{ClientId, UserId},
         text,
-        visits::{format_cents, format_minutes, format_tenths},
+        visits::{VisitKind, VisitStatus, format_cents, format_minutes, format_tenths},
     },
     i18n::*,
     ui::{
@@ -25,7 +26,7 @@ use crate::{
             ErrorNotice, ErrorPage, OkNotice, TextField, action_error, kept, loaded, require_user,
             validation_text,
         },
-        explain::{channel_text, visit_kind_text},
+        explain::{channel_text, visit_kind_text, visit_status_text},
         pages::clients::contact_links,
     },
 };
@@ -33,15 +34,6 @@ use crate::{
 /// The decimal separator of the user's language.
 fn decimal(locale: Locale) -> char {
     if locale == Locale::en { '.' } else { ',' }
-}
-
-fn status_text(status: &str, locale: Locale) -> &'static str {
-    match status {
-        "done" => td_string!(locale, visits.status_done),
-        "cancelled" => td_string!(locale, visits.status_cancelled),
-        "no_show" => td_string!(locale, visits.status_no_show),
-        _ => td_string!(locale, visits.status_planned),
-    }
 }
 
 fn weekday_text(weekday: u8, locale: Locale) -> &'static str {
@@ -72,7 +64,7 @@ fn PlaceList() -> impl IntoView {
 #[component]
 fn ReachButtons(visit: VisitView) -> impl IntoView {
     let locale = use_i18n().get_locale_untracked();
-    let links = visit.phone.as_deref().map(|p| contact_links(p, &visit.contact_channel)).unwrap_or_default();
+    let links = visit.phone.as_deref().map(|p| contact_links(p, visit.contact_channel)).unwrap_or_default();
     view! {
         <p class="actions">
             {links.into_iter().map(|(href, kind)| view! {
@@ -90,7 +82,7 @@ fn ReachButtons(visit: VisitView) -> impl IntoView {
 pub fn VisitCard(visit: VisitView, #[prop(default = false)] show_date: bool) -> impl IntoView {
     let locale = use_i18n().get_locale_untracked();
     let href = format!("/visits/{}", visit.id);
-    let planned = visit.status == "planned";
+    let planned = visit.status == VisitStatus::Planned;
     let record = visit.may.record && planned && visit.started;
     let place = [Some(visit.place.clone()).filter(|p| !p.is_empty()), visit.address.clone()]
         .into_iter()
@@ -108,10 +100,10 @@ pub fn VisitCard(visit: VisitView, #[prop(default = false)] show_date: bool) -> 
         <li class=if planned { "card visit" } else { "card visit visit--closed" }>
             <div class="visit__when">
                 <strong>{when}</strong>
-                {(!planned).then(|| view! { <span class="badge">{status_text(&visit.status, locale)}</span> })}
+                {(!planned).then(|| view! { <span class="badge">{visit_status_text(visit.status, locale)}</span> })}
             </div>
             <a class="visit__title" href=href.clone()>
-                {visit_kind_text(&visit.kind, locale)}" · "{visit.client_name.clone()}
+                {visit_kind_text(visit.kind, locale)}" · "{visit.client_name.clone()}
             </a>
             {(!place.is_empty()).then(|| view! { <div class="muted">{place}</div> })}
             {pickup.map(|p| view! { <div>{td_string!(locale, visits.pickup)}": "{p}</div> })}
@@ -212,7 +204,7 @@ pub fn VisitPage() -> impl IntoView {
                     let locale = i18n.get_locale_untracked();
                     let sep = decimal(locale);
                     let field = |name: &str| error.as_ref().and_then(|e| e.field(name));
-                    let title = format!("{} · {}", visit_kind_text(&visit.kind, locale), visit.client_name);
+                    let title = format!("{} · {}", visit_kind_text(visit.kind, locale), visit.client_name);
                     let total_km: u32 = visit.legs.iter().map(|l| l.km_tenths).sum();
                     let planned_minutes = minutes_between(&visit.start, &visit.end);
                     let hours_default = kept("outcome", "hours").or_else(|| visit.minutes.map(|m| hours_text(m, sep))).unwrap_or_else(|| hours_text(planned_minutes, sep));
@@ -226,7 +218,7 @@ pub fn VisitPage() -> impl IntoView {
                         <Title text=title.clone() />
                         <h1>{title}</h1>
                         <p class="lead"><strong>{visit.date.clone()}" "{visit.start.clone()}"–"{visit.end.clone()}</strong>
-                            " "<span class="badge">{status_text(&visit.status, locale)}</span></p>
+                            " "<span class="badge">{visit_status_text(visit.status, locale)}</span></p>
                         {booked.map(|n| view! { <OkNotice text=td_string!(locale, visits.booked, count = n as i64).to_string() /> })}
                         {outside.then(|| view! { <p class="notice notice--warn" role="status">{td_string!(locale, visits.outside_availability)}</p> })}
                         {notice.map(|text| view! { <OkNotice text=text /> })}
@@ -239,8 +231,8 @@ pub fn VisitPage() -> impl IntoView {
                                 <dt>{td_string!(locale, visits.guide)}</dt><dd>{visit.guide_name.clone()}</dd>
                                 {visit.social_worker_name.clone().map(|n| view! { <dt>{td_string!(locale, visits.social_worker)}</dt><dd>{n}</dd> })}
                             </dl>
-                            {(visit.status == "planned").then(|| view! {
-                                <p>{td_string!(locale, visits.prefers)}": "{channel_text(&visit.contact_channel, locale)}</p>
+                            {(visit.status == VisitStatus::Planned).then(|| view! {
+                                <p>{td_string!(locale, visits.prefers)}": "{channel_text(visit.contact_channel, locale)}</p>
                                 <ReachButtons visit=visit.clone() />
                             })}
                         </section>
@@ -258,7 +250,7 @@ pub fn VisitPage() -> impl IntoView {
                                     {visit.driver_name.clone().map(|d| format!(" · {}: {d}", td_string!(locale, visits.driver)))}</p>
                             </section>
                         })}
-                        {(visit.status != "planned").then(|| view! {
+                        {(visit.status != VisitStatus::Planned).then(|| view! {
                             <section class="card" aria-labelledby="outcome-heading">
                                 <h2 id="outcome-heading">{td_string!(locale, visits.outcome_heading)}</h2>
                                 <dl class="facts">
@@ -279,8 +271,8 @@ pub fn VisitPage() -> impl IntoView {
                                     <fieldset class="field">
                                         <legend>{td_string!(locale, visits.how_it_went)}</legend>
                                         {outcome_error.map(|code| view! { <span class="field__error">{validation_text(locale, code)}</span> })}
-                                        <label class="check"><input type="radio" name="outcome" value="done" checked=visit.status != "no_show" />{td_string!(locale, visits.status_done)}</label>
-                                        <label class="check"><input type="radio" name="outcome" value="no_show" checked=visit.status == "no_show" />{td_string!(locale, visits.status_no_show)}</label>
+                                        <label class="check"><input type="radio" name="outcome" value="done" checked=visit.status != VisitStatus::NoShow />{td_string!(locale, visits.status_done)}</label>
+                                        <label class="check"><input type="radio" name="outcome" value="no_show" checked=visit.status == VisitStatus::NoShow />{td_string!(locale, visits.status_no_show)}</label>
                                     </fieldset>
                                     <div class="field">
                                         <label for="hours">{td_string!(locale, visits.hours)}</label>
@@ -394,7 +386,7 @@ pub fn NewVisitPage() -> impl IntoView {
                     let locale = i18n.get_locale_untracked();
                     let field = move |name: &str| error.as_ref().and_then(|e| e.field(name));
                     let value = |name: &str, default: &str| Some(kept(FORM, name).unwrap_or_else(|| default.to_owned()));
-                    let kind = kept(FORM, "kind").unwrap_or_else(|| "home_visit".into());
+                    let kind = kept(FORM, "kind").unwrap_or_else(|| VisitKind::HomeVisit.as_str().into());
                     let recurrence = kept(FORM, "recurrence").unwrap_or_else(|| "once".into());
                     let reimbursement = kept(FORM, "reimbursement").unwrap_or_else(|| "allowance".into());
                     let driver = kept(FORM, "driver").unwrap_or_default();
@@ -408,9 +400,9 @@ pub fn NewVisitPage() -> impl IntoView {
                             <fieldset class="field">
                                 <legend>{t!(i18n, visits.kind)}</legend>
                                 {kind_error.map(|code| view! { <span class="field__error">{validation_text(locale, code)}</span> })}
-                                {["home_visit", "meeting", "accompaniment", "call", "three_way", "review"].into_iter().map(|k| view! {
+                                {VisitKind::iter().map(|k| view! {
                                     <label class="check">
-                                        <input type="radio" name="form[kind]" value=k checked=kind == k />
+                                        <input type="radio" name="form[kind]" value=k.as_str() checked=kind == k.as_str() />
                                         {visit_kind_text(k, locale)}
                                     </label>
                                 }).collect_view()}
@@ -561,7 +553,7 @@ pub fn MileagePage() -> impl IntoView {
                                         {view_data.rows.iter().map(|r| view! {
                                             <tr>
                                                 <td><a href=format!("/visits/{}", r.visit_id)>{r.date.clone()}</a></td>
-                                                <td>{visit_kind_text(&r.kind, locale)}{(r.status == "no_show").then(|| format!(" ({})", status_text("no_show", locale)))}
+                                                <td>{visit_kind_text(r.kind, locale)}{(r.status == VisitStatus::NoShow).then(|| format!(" ({})", visit_status_text(VisitStatus::NoShow, locale)))}
                                                     {r.excess_reason.clone().map(|reason| view! { <div class="muted">{td_string!(locale, visits.excess_reason_short)}": "{reason}</div> })}</td>
                                                 <td>{format_minutes(r.minutes)}</td>
                                                 <td>{format_tenths(r.km_tenths, sep)}</td>
