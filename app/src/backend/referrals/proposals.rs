@@ -33,8 +33,6 @@ use crate::{
     dto::{AppError, referrals::ProposalForGuide},
 };
 
-/// Who chose the proposed guide, as the proposal records it.
-
 /// Moves a referral from the status it was read in to `status`, naming `guide`: decided in the
 /// caller's transaction by a conditional update, so of two steps taken at once from the same
 /// status exactly one goes through and the other is a conflict.
