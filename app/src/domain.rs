@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod availability;
 pub mod booking;
 pub mod calendar;
+pub mod goal_chart;
 pub mod goals;
 pub mod guidance;
 pub mod ids;
