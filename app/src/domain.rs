@@ -17,6 +17,7 @@ pub mod places;
 pub mod policy;
 pub mod ratings;
 pub mod referrals;
+pub mod reviews;
 pub mod rewards;
 pub mod roles;
 pub mod scheduling;
