@@ -6,6 +6,7 @@ pub mod availability;
 pub mod booking;
 pub mod calendar;
 pub mod ending;
+pub mod feedback;
 pub mod goal_chart;
 pub mod goals;
 pub mod guidance;
