@@ -8,6 +8,7 @@ mod m20261123_000003_outbox;
 mod m20261123_000004_referrals;
 mod m20261123_000005_visits;
 mod m20261201_000001_visit_integrity;
+mod m20261202_000001_goals;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_referrals::Migration),
             Box::new(m20261123_000005_visits::Migration),
             Box::new(m20261201_000001_visit_integrity::Migration),
+            Box::new(m20261202_000001_goals::Migration),
         ]
     }
 }

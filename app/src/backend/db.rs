@@ -64,6 +64,9 @@ mod tests {
 }
 
 #[cfg(test)]
+mod goals_schema_tests;
+
+#[cfg(test)]
 mod migration_tests {
     use migrations::MigratorTrait;
     use sea_orm::ConnectionTrait;
@@ -81,6 +84,9 @@ mod migration_tests {
                 .await
                 .unwrap_or_else(|e| panic!("{}: up: {e}", db.backend));
             let tables = [
+                "goals",
+                "reward_entries",
+                "feedback_tallies",
                 "users",
                 "user_roles",
                 "sessions",

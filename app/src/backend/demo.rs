@@ -120,6 +120,7 @@ pub async fn seed(db: &DatabaseConnection) -> Result<bool, AppError> {
             preferred_gender: Set(None),
             guide_wishes: Set(None),
             needs_rides: Set(seed.rides),
+            anonymised_at: Set(None),
         }
         .insert(&txn)
         .await?;
@@ -296,6 +297,7 @@ pub async fn seed_visits(db: &DatabaseConnection) -> Result<(), AppError> {
             ticket_cents: Set(None),
             created_by: Set(Some(guide)),
             excess_reason: Set(None),
+            feedback_given: Set(false),
             created_at: Set(now),
             updated_at: Set(now),
         }

@@ -33,3 +33,11 @@ id_type!(
     /// A client (asiakas).
     ClientId
 );
+id_type!(
+    /// One of a client's goals.
+    GoalId
+);
+id_type!(
+    /// One small step of a goal.
+    StepId
+);

@@ -25,6 +25,10 @@ pub const CLIENT_WORDS: usize = 2000;
 pub const GUIDE_WISHES: usize = 1000;
 /// A guide's introduction of themselves, written for clients.
 pub const INTRODUCTION: usize = 1500;
+/// A goal in the client's words: short on purpose, goals are small ("stop and slice it up").
+pub const GOAL: usize = 300;
+/// One small step toward a goal, or one thing in a reward scheme (what earns, what it buys).
+pub const STEP: usize = 200;
 
 /// One line: trimmed, at most `max` characters, no control characters. Empty is allowed (the
 /// caller decides whether the field is required).

@@ -38,6 +38,17 @@ pub enum ValidationCode {
     InThePast,
     /// More hours or kilometres than the visit and its travel explain, without a reason.
     ExcessNeedsReason,
+    /// A date that has not come yet, where only what has happened belongs (a step done, a
+    /// meeting held).
+    FutureDate,
+    /// A date that must come after today (the next review).
+    NeedsFutureDate,
+    /// A dropped or reached goal is not changed any more; a new goal is set instead.
+    GoalClosed,
+    /// A refined goal in the same words as before.
+    SameAsBefore,
+    /// Spending more than has been saved: the balance never goes below zero.
+    NotEnoughSaved,
 }
 
 /// One refused field: which field, and why.

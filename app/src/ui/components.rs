@@ -45,6 +45,11 @@ pub fn validation_text(locale: Locale, code: ValidationCode) -> String {
         ValidationCode::ControlCharacter => td_string!(locale, errors.control_character).to_string(),
         ValidationCode::InThePast => td_string!(locale, errors.in_the_past).to_string(),
         ValidationCode::ExcessNeedsReason => td_string!(locale, errors.excess_needs_reason).to_string(),
+        ValidationCode::FutureDate => td_string!(locale, errors.future_date).to_string(),
+        ValidationCode::NeedsFutureDate => td_string!(locale, errors.needs_future_date).to_string(),
+        ValidationCode::GoalClosed => td_string!(locale, errors.goal_closed).to_string(),
+        ValidationCode::SameAsBefore => td_string!(locale, errors.same_as_before).to_string(),
+        ValidationCode::NotEnoughSaved => td_string!(locale, errors.not_enough_saved).to_string(),
     }
 }
 

@@ -29,6 +29,8 @@ pub struct Model {
     /// Why the recorded hours or kilometres go beyond what the visit and its travel explain.
     #[sea_orm(column_type = "Text", nullable)]
     pub excess_reason: Option<String>,
+    /// Feedback was given after this visit; what it said is not linked to it.
+    pub feedback_given: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

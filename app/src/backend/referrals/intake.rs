@@ -129,6 +129,7 @@ pub async fn submit(ctx: &Ctx, form: &ReferralForm) -> Result<i64, AppError> {
         preferred_gender: Set(gender.map(|g| gender_name(g).to_owned())),
         guide_wishes: Set(Some(guide_wishes).filter(|w| !w.is_empty())),
         needs_rides: Set(!form.needs_rides.is_empty()),
+        anonymised_at: Set(None),
     }
     .insert(&txn)
     .await?;

@@ -210,6 +210,7 @@ mod tests {
             ticket_cents: None,
             created_by: None,
             excess_reason: None,
+            feedback_given: false,
             created_at: Utc::now(),
             updated_at: Utc::now(),
         };

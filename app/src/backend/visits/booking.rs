@@ -349,6 +349,7 @@ pub async fn book(ctx: &Ctx, form: &VisitForm) -> Result<Booked, AppError> {
             ticket_cents: Set(ride.as_ref().and_then(|r| r.ticket_cents).map(|c| c as i32)),
             created_by: Set(Some(ctx.actor_id())),
             excess_reason: Set(None),
+            feedback_given: Set(false),
             created_at: Set(ctx.now),
             updated_at: Set(ctx.now),
         }
