@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod clients;
+pub mod goals;
 pub mod guidance;
 pub mod guides;
 pub mod language;
@@ -102,6 +103,14 @@ pub const ENDPOINTS: &[Endpoint] = &[
     client_data("visits/outcome", Action::RecordVisitOutcome),
     client_data("visits/cancel", Action::ChangeVisit),
     client_data("visits/reschedule", Action::ChangeVisit),
+    client_data("goals/for-client", Action::ViewGoals),
+    client_data("goals/add", Action::ManageGoals),
+    client_data("goals/change", Action::ManageGoals),
+    client_data("goals/rate", Action::ManageGoals),
+    client_data("goals/steps/add", Action::ManageGoals),
+    client_data("goals/steps/mark", Action::ManageGoals),
+    client_data("rewards/scheme", Action::ManageRewards),
+    client_data("rewards/entry", Action::ManageRewards),
     guarded("mileage/month", Action::ViewMileage),
     guarded("calendar/status", Action::ManageOwnSettings),
     guarded("calendar/new-link", Action::ManageOwnSettings),

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod clients;
 pub mod error;
 pub mod forms;
+pub mod goals;
 pub mod guidance;
 pub mod guides;
 pub mod language;

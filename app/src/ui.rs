@@ -81,6 +81,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/clients") view=pages::clients::ClientListPage ssr=SsrMode::Async />
                         <Route path=path!("/clients/:id") view=pages::clients::ClientPage ssr=SsrMode::Async />
                         <Route path=path!("/clients/:id/audit") view=pages::audit::ClientAuditPage ssr=SsrMode::Async />
+                        <Route path=path!("/clients/:id/goals") view=pages::goals::GoalsPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/users") view=pages::staff::StaffListPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/users/new") view=pages::staff::InviteAccountPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/users/:id") view=pages::staff::EditAccountPage ssr=SsrMode::Async />

@@ -5,9 +5,12 @@
 
 use crate::{
     domain::{
+        goals::GoalStatus,
         matching::{Contribution, Detail, Exclusion},
         outbox::MessageKind,
+        ratings::{Face, RatingOccasion},
         referrals::{ContactChannel, ProposalResponse, ReferralStatus, TimelineEvent},
+        rewards::{EntryKind, RewardUnit},
         visits::{VisitKind, VisitStatus},
     },
     dto::referrals::TopicView,
@@ -202,5 +205,72 @@ pub fn region_name(region: &str, locale: Locale) -> &'static str {
         "north_karelia" => td_string!(locale, regions.north_karelia),
         "kainuu" => td_string!(locale, regions.kainuu),
         _ => td_string!(locale, regions.lapland),
+    }
+}
+
+pub fn goal_status_text(status: GoalStatus, locale: Locale) -> &'static str {
+    match status {
+        GoalStatus::Active => td_string!(locale, goals.status_active),
+        GoalStatus::Paused => td_string!(locale, goals.status_paused),
+        GoalStatus::Dropped => td_string!(locale, goals.status_dropped),
+        GoalStatus::Reached => td_string!(locale, goals.status_reached),
+    }
+}
+
+/// A face in words, for the label beside it and for screen readers.
+pub fn face_text(face: Face, locale: Locale) -> &'static str {
+    match face.value() {
+        1 => td_string!(locale, goals.face_1),
+        2 => td_string!(locale, goals.face_2),
+        3 => td_string!(locale, goals.face_3),
+        4 => td_string!(locale, goals.face_4),
+        _ => td_string!(locale, goals.face_5),
+    }
+}
+
+/// The face itself: drawn as text, so it needs no image and scales with the type.
+pub fn face_symbol(face: Face) -> &'static str {
+    match face.value() {
+        1 => "😞",
+        2 => "🙁",
+        3 => "😐",
+        4 => "🙂",
+        _ => "😄",
+    }
+}
+
+pub fn occasion_text(occasion: RatingOccasion, locale: Locale) -> &'static str {
+    match occasion {
+        RatingOccasion::FirstMeeting => td_string!(locale, goals.occasion_first_meeting),
+        RatingOccasion::Visit => td_string!(locale, goals.occasion_visit),
+        RatingOccasion::Review => td_string!(locale, goals.occasion_review),
+        RatingOccasion::Ending => td_string!(locale, goals.occasion_ending),
+    }
+}
+
+pub fn entry_kind_text(kind: EntryKind, locale: Locale) -> &'static str {
+    match kind {
+        EntryKind::Earned => td_string!(locale, goals.entry_earned),
+        EntryKind::Spent => td_string!(locale, goals.entry_spent),
+    }
+}
+
+/// An amount of the client's scheme: "12 pistettä", or euros from cents ("2,50 €").
+pub fn amount_text(unit: RewardUnit, amount: u64, locale: Locale) -> String {
+    match unit {
+        RewardUnit::Points => td_string!(locale, goals.points, count = amount as i64),
+        RewardUnit::Cents => {
+            let decimal = if locale == Locale::en { '.' } else { ',' };
+            format!("{}{decimal}{:02} €", amount / 100, amount % 100)
+        }
+    }
+}
+
+/// A day as people here write it: 2.12.2026 in Finnish and Swedish, 2026-12-02 in English.
+pub fn day_text(day: chrono::NaiveDate, locale: Locale) -> String {
+    if locale == Locale::en {
+        day.format("%Y-%m-%d").to_string()
+    } else {
+        day.format("%-d.%-m.%Y").to_string()
     }
 }

@@ -47,6 +47,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 app::backend::demo::seed_visits(&app.state.db)
                     .await
                     .map_err(|e| anyhow::anyhow!("seeding demo visits failed: {e:?}"))?;
+                app::backend::demo::seed_goals(&app.state.db)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("seeding demo goals failed: {e:?}"))?;
                 print_demo(&url, seeded);
             }
             tracing::info!(%url, "listening");

@@ -102,6 +102,24 @@ const VISIT: &[Field] = &[
     opt("reimbursement", Choice),
 ];
 
+// Every field of the goal form has a default.
+const GOAL: &[Field] = &[
+    opt("words", Text),
+    opt("why", Text),
+    opt("step_1", Text),
+    opt("step_2", Text),
+    opt("step_3", Text),
+    opt("face", Choice),
+    opt("visit", Choice),
+];
+const SCHEME: &[Field] = &[
+    opt("unit", Choice),
+    opt("lines[earn_1_what]", Text),
+    opt("lines[earn_1_amount]", Choice),
+    opt("lines[reward_1_what]", Text),
+    opt("lines[reward_1_amount]", Choice),
+];
+
 /// A list of arguments, as a constant (a call, even of a `const fn`, is not promoted).
 macro_rules! args {
     [$($field:expr),* $(,)?] => {{
@@ -158,6 +176,25 @@ fn arguments(path: &str) -> &'static [Field] {
             args![req("id", Id), req("date", Choice), req("start", Choice), req("end", Choice)]
         }
         "mileage/month" => args![opt("guide", Id), opt("month", Choice)],
+        "goals/for-client" => args![req("client_id", Id), opt("visit", Id)],
+        "goals/add" => args![req("client_id", Id), req("form", Form(GOAL))],
+        "goals/change" => args![
+            req("id", Id),
+            req("change", Choice),
+            opt("words", Text),
+            opt("why", Text),
+            opt("reason", Text),
+            opt("visit", Choice),
+        ],
+        "goals/rate" => args![req("id", Id), opt("face", Choice), opt("visit", Choice)],
+        "goals/steps/add" => args![req("id", Id), opt("words", Text), opt("visit", Choice)],
+        "goals/steps/mark" => {
+            args![req("id", Id), req("done", Flag), opt("done_on", Choice), opt("visit", Choice)]
+        }
+        "rewards/scheme" => args![req("client_id", Id), req("form", Form(SCHEME)), opt("visit", Choice)],
+        "rewards/entry" => {
+            args![req("client_id", Id), req("kind", Choice), req("line", Id), opt("visit", Choice)]
+        }
         "sign-out"
         | "accounts/list"
         | "outbox/list"

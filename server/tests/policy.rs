@@ -11,7 +11,10 @@ use std::{
 
 use app::{
     api::{Access, ENDPOINTS},
-    backend::entities::{audit_event, client, consent, proposal, referral, transfer, user, visit},
+    backend::entities::{
+        audit_event, client, consent, goal, goal_step, proposal, referral, reward_rule, reward_scheme,
+        transfer, user, visit,
+    },
     domain::{
         ids::UserId,
         policy::{Actor, Resource, can},
@@ -268,6 +271,69 @@ async fn visit_of(world: &World, from_now: chrono::Duration, social_worker: Opti
     (row.id, resource)
 }
 
+/// A goal with one open step, of a fresh case of the other guide's.
+async fn goal_of(world: &World) -> (i64, i64) {
+    let case = case(world, Stage::Active).await;
+    let db = &world.server.db.conn;
+    let now = chrono::Utc::now();
+    let goal = goal::ActiveModel {
+        client_id: Set(case.client),
+        referral_id: Set(Some(case.referral)),
+        words: Set("Käyn kaupassa yksin".into()),
+        status: Set("active".into()),
+        set_on: Set(now.date_naive() - chrono::Days::new(1)),
+        position: Set(0),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap()
+    .id;
+    let step = goal_step::ActiveModel {
+        goal_id: Set(goal),
+        words: Set("Kauppalista valmiiksi".into()),
+        position: Set(0),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap()
+    .id;
+    (goal, step)
+}
+
+/// A reward scheme in points with one way to earn, of a fresh case of the other guide's.
+async fn scheme_of(world: &World) -> (i64, i64) {
+    let case = case(world, Stage::Active).await;
+    let db = &world.server.db.conn;
+    let now = chrono::Utc::now();
+    let scheme = reward_scheme::ActiveModel {
+        client_id: Set(case.client),
+        unit: Set("points".into()),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap()
+    .id;
+    let rule = reward_rule::ActiveModel {
+        scheme_id: Set(scheme),
+        position: Set(0),
+        what: Set("Tiskit tehty".into()),
+        amount: Set(5),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap()
+    .id;
+    (case.client, rule)
+}
+
 fn own_account() -> Resource {
     Resource::Account { roles: RoleSet::new([Role::Guide]), is_self: true }
 }
@@ -471,6 +537,59 @@ async fn fixture(world: &World, path: &str, caller: &str) -> (Vec<(&'static str,
                 ("end", "13:00".into()),
             ];
             (form, resource)
+        }
+        "goals/for-client" => {
+            let case = case(world, Stage::Active).await;
+            (vec![("client_id", id(case.client))], Resource::Client { guide: guided_by, referred_by })
+        }
+        "goals/add" => {
+            let case = case(world, Stage::Active).await;
+            let form = vec![
+                ("client_id", id(case.client)),
+                ("form[words]", "Saan postit avattua".into()),
+                ("form[step_1]", "Avaan yhden kirjeen".into()),
+            ];
+            (form, Resource::Client { guide: guided_by, referred_by })
+        }
+        "goals/change" => {
+            let (goal, _) = goal_of(world).await;
+            (
+                vec![("id", id(goal)), ("change", "pause".into())],
+                Resource::Client { guide: guided_by, referred_by },
+            )
+        }
+        "goals/rate" => {
+            let (goal, _) = goal_of(world).await;
+            (vec![("id", id(goal)), ("face", "4".into())], Resource::Client { guide: guided_by, referred_by })
+        }
+        "goals/steps/add" => {
+            let (goal, _) = goal_of(world).await;
+            (
+                vec![("id", id(goal)), ("words", "Maksan laskun".into())],
+                Resource::Client { guide: guided_by, referred_by },
+            )
+        }
+        "goals/steps/mark" => {
+            let (_, step) = goal_of(world).await;
+            (
+                vec![("id", id(step)), ("done", "true".into())],
+                Resource::Client { guide: guided_by, referred_by },
+            )
+        }
+        "rewards/scheme" => {
+            let case = case(world, Stage::Active).await;
+            let form = vec![
+                ("client_id", id(case.client)),
+                ("form[unit]", "points".into()),
+                ("form[lines][earn_1_what]", "Tiskit tehty".into()),
+                ("form[lines][earn_1_amount]", "5".into()),
+            ];
+            (form, Resource::Client { guide: guided_by, referred_by })
+        }
+        "rewards/entry" => {
+            let (client, rule) = scheme_of(world).await;
+            let form = vec![("client_id", id(client)), ("kind", "earned".into()), ("line", id(rule))];
+            (form, Resource::Client { guide: guided_by, referred_by })
         }
         "mileage/month" => (vec![("guide", id(world.other_guide))], guide_account),
         "calendar/status" | "calendar/new-link" | "calendar/revoke" => (vec![], own_account()),

@@ -19,7 +19,7 @@ use crate::{
     },
 };
 
-fn resource(row: &client::Model) -> Resource {
+pub(crate) fn resource(row: &client::Model) -> Resource {
     Resource::Client { guide: row.guide_id.map(UserId), referred_by: row.referred_by.map(UserId) }
 }
 
@@ -116,6 +116,7 @@ pub async fn card(ctx: &Ctx, id: ClientId) -> Result<ClientCard, AppError> {
             manage_consent: may(Action::ManageConsent),
             read_audit: may(Action::ReadClientAuditReport),
             plan_visit: may(Action::PlanVisit) && row.guide_id.is_some(),
+            view_goals: may(Action::ViewGoals),
         },
         referral,
     })

@@ -20,7 +20,10 @@ use crate::{
     dto::{AppError, accounts::AccountForm},
 };
 
+mod goals;
 mod people;
+
+pub use goals::seed_goals;
 use people::{CLIENTS, GUIDES};
 
 /// Every demo account signs in with this password.

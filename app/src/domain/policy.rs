@@ -91,6 +91,12 @@ pub enum Action {
     ViewMileage,
     /// Export every guide's month for payroll.
     ExportPayroll,
+    /// See a client's goals, steps, faces and reward ledger.
+    ViewGoals,
+    /// Set, refine, pause, let go or reach a goal; add and tick steps; record the client's face.
+    ManageGoals,
+    /// Set up the client's reward scheme and write what is earned and spent.
+    ManageRewards,
 }
 
 impl Action {
@@ -133,6 +139,9 @@ impl Action {
             Action::ViewAgenda => "view_agenda",
             Action::ViewMileage => "view_mileage",
             Action::ExportPayroll => "export_payroll",
+            Action::ViewGoals => "view_goals",
+            Action::ManageGoals => "manage_goals",
+            Action::ManageRewards => "manage_rewards",
         }
     }
 }
@@ -280,6 +289,14 @@ fn role_can(role: Role, me: UserId, action: Action, resource: &Resource) -> bool
         (Coordinator | Guide | SocialWorker, ViewAgenda) => true,
         (Coordinator, ViewMileage) => true,
         (Guide, ViewMileage) => matches!(resource, Resource::Account { is_self: true, .. }),
+
+        // The client's goals and rewards: the people who meet the client about them. The
+        // client's guide now (a former guide sees nothing of them), the referring social
+        // worker (reviews, the ending) and coordinators. Whether guidance is still open, so
+        // that they can be changed, is the service's question, not the matrix's.
+        (Coordinator, ViewGoals | ManageGoals | ManageRewards) => true,
+        (Guide, ViewGoals | ManageGoals | ManageRewards) => guides_client(resource, me),
+        (SocialWorker, ViewGoals | ManageGoals | ManageRewards) => referred_by_me(resource, me),
         _ => false,
     }
 }
@@ -388,7 +405,7 @@ mod tests {
             ),
             RespondToProposal => (Resource::Proposal { guide: ME }, Resource::Proposal { guide: SOMEONE }),
             RecordFirstContact | EditGuidancePeriod | EndGuidance | RequestTransfer | ManageConsent
-            | PlanVisit | PlanPastVisit => (
+            | PlanVisit | PlanPastVisit | ViewGoals | ManageGoals | ManageRewards => (
                 Resource::Client { guide: Some(ME), referred_by: Some(ME) },
                 Resource::Client { guide: Some(SOMEONE), referred_by: Some(SOMEONE) },
             ),
@@ -448,6 +465,9 @@ mod tests {
             ViewAgenda =>            [(N, N), (Y, Y),      (Y, Y),        (Y, Y)],
             ViewMileage =>           [(N, N), (Y, Y),      (N, N),        (Y, N)],
             ExportPayroll =>         [(N, N), (Y, Y),      (N, N),        (N, N)],
+            ViewGoals =>             [(N, N), (Y, Y),      (Y, N),        (Y, N)],
+            ManageGoals =>           [(N, N), (Y, Y),      (Y, N),        (Y, N)],
+            ManageRewards =>         [(N, N), (Y, Y),      (Y, N),        (Y, N)],
         }
     }
 

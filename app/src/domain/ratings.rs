@@ -63,8 +63,25 @@ named_enum! {
     /// When the client rated their goals.
     RatingOccasion {
         FirstMeeting = "first_meeting",
+        /// On another visit: a goal set between meetings gets its first face then, and the
+        /// client may say how a goal is going whenever they want to.
+        Visit = "visit",
         Review = "review",
         Ending = "ending",
+    }
+}
+
+impl RatingOccasion {
+    /// The occasion of a face given on a visit of `kind`, or off any visit (`None`): the first
+    /// three-way meeting is the first meeting, a review meeting a review. Endings are rated on
+    /// the ending's own form.
+    pub fn of_visit(kind: Option<super::visits::VisitKind>) -> RatingOccasion {
+        use super::visits::VisitKind;
+        match kind {
+            Some(VisitKind::ThreeWay) => RatingOccasion::FirstMeeting,
+            Some(VisitKind::Review) => RatingOccasion::Review,
+            _ => RatingOccasion::Visit,
+        }
     }
 }
 
@@ -84,6 +101,15 @@ mod tests {
         }
         assert_eq!(serde_json::to_string(&Face::HIGHEST).unwrap(), "5");
         assert!(serde_json::from_str::<Face>("7").is_err(), "a stored 7 is no face");
+    }
+
+    #[test]
+    fn a_face_given_on_a_meeting_counts_for_that_meeting() {
+        use crate::domain::visits::VisitKind;
+        assert_eq!(RatingOccasion::of_visit(Some(VisitKind::ThreeWay)), RatingOccasion::FirstMeeting);
+        assert_eq!(RatingOccasion::of_visit(Some(VisitKind::Review)), RatingOccasion::Review);
+        assert_eq!(RatingOccasion::of_visit(Some(VisitKind::HomeVisit)), RatingOccasion::Visit);
+        assert_eq!(RatingOccasion::of_visit(None), RatingOccasion::Visit);
     }
 
     #[test]

@@ -49,6 +49,8 @@ pub enum ValidationCode {
     SameAsBefore,
     /// Spending more than has been saved: the balance never goes below zero.
     NotEnoughSaved,
+    /// The reward ledger already counts in this unit: changing it would mix points and money.
+    UnitInUse,
 }
 
 /// One refused field: which field, and why.

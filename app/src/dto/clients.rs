@@ -57,4 +57,6 @@ pub struct ClientPermissions {
     pub read_audit: bool,
     /// Book visits: the client has a named guide and the viewer may plan for them.
     pub plan_visit: bool,
+    /// See the client's goals and reward scheme.
+    pub view_goals: bool,
 }

@@ -67,6 +67,8 @@ pub struct LegView {
 pub struct VisitMay {
     pub change: bool,
     pub record: bool,
+    /// Open the client's goals from the visit, to tick steps and set goals there.
+    pub goals: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

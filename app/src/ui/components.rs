@@ -50,6 +50,7 @@ pub fn validation_text(locale: Locale, code: ValidationCode) -> String {
         ValidationCode::GoalClosed => td_string!(locale, errors.goal_closed).to_string(),
         ValidationCode::SameAsBefore => td_string!(locale, errors.same_as_before).to_string(),
         ValidationCode::NotEnoughSaved => td_string!(locale, errors.not_enough_saved).to_string(),
+        ValidationCode::UnitInUse => td_string!(locale, errors.unit_in_use).to_string(),
     }
 }
 
@@ -106,7 +107,7 @@ pub fn field_id(name: &str) -> String {
 /// A labelled input with its hint and, after a refused post, its error and the value typed.
 #[component]
 pub fn TextField(
-    name: &'static str,
+    #[prop(into)] name: String,
     #[prop(into)] label: String,
     #[prop(default = None)] value: Option<String>,
     #[prop(default = "text")] kind: &'static str,
@@ -119,7 +120,7 @@ pub fn TextField(
     max: Option<usize>,
 ) -> impl IntoView {
     let locale = locale();
-    let id = field_id(name);
+    let id = field_id(&name);
     let max = max.or(match kind {
         "email" => Some(crate::domain::text::EMAIL),
         "text" | "tel" | "search" => Some(crate::domain::text::LINE),

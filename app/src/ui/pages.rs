@@ -1,5 +1,6 @@
 pub mod audit;
 pub mod clients;
+pub mod goals;
 pub mod guides;
 pub mod home;
 pub mod not_found;

@@ -89,6 +89,9 @@ async fn view(
                 && can(&ctx.actor, Action::ChangeVisit, resource).is_allowed(),
             record: status != VisitStatus::Cancelled
                 && can(&ctx.actor, Action::RecordVisitOutcome, resource).is_allowed(),
+            goals: status != VisitStatus::Cancelled
+                && can(&ctx.actor, Action::ViewGoals, &crate::backend::clients::resource(client))
+                    .is_allowed(),
         },
     })
 }

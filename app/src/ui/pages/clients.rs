@@ -161,6 +161,9 @@ pub fn ClientPage() -> impl IntoView {
                                 </section>
                             }
                         })}
+                        {may.view_goals.then(|| view! {
+                            <p><a class="button button--secondary" href=format!("/clients/{}/goals", client.id)>{t!(i18n, goals.open_from_card)}</a></p>
+                        })}
                         {(may.plan_visit || !visits.is_empty()).then(|| view! {
                             <section aria-labelledby="visits-heading">
                                 <h2 id="visits-heading">{t!(i18n, visits.client_heading)}</h2>

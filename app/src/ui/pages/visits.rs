@@ -332,6 +332,9 @@ pub fn VisitPage() -> impl IntoView {
                                 })}
                             </details>
                         })}
+                        {visit.may.goals.then(|| view! {
+                            <p><a class="button button--secondary" href=format!("/clients/{}/goals?visit={}", visit.client_id, visit.id)>{td_string!(locale, goals.open_from_visit)}</a></p>
+                        })}
                         <p><a href=format!("/clients/{}", visit.client_id)>{td_string!(locale, visits.to_client)}</a></p>
                     }.into_any()
                 })
