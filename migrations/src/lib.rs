@@ -9,6 +9,7 @@ mod m20261123_000004_referrals;
 mod m20261123_000005_visits;
 mod m20261201_000001_visit_integrity;
 mod m20261202_000001_goals;
+mod m20261203_000001_review_meetings;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_visits::Migration),
             Box::new(m20261201_000001_visit_integrity::Migration),
             Box::new(m20261202_000001_goals::Migration),
+            Box::new(m20261203_000001_review_meetings::Migration),
         ]
     }
 }

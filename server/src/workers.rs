@@ -70,6 +70,18 @@ async fn housekeeping(state: AppState) {
             }
             Err(error) => tracing::warn!(?error, "could not check consents that ran out"),
         }
+        // Review dates two weeks ahead: the meeting goes in the guide's and social worker's
+        // calendars, with an invitation to each.
+        match visits::propose_review_meetings(&state.db, &state.settings.public_origin, chrono::Utc::now())
+            .await
+        {
+            Ok(0) => {}
+            Ok(booked) => {
+                tracing::info!(booked, "review meetings proposed");
+                state.outbox.wakeup.wake();
+            }
+            Err(error) => tracing::warn!(?error, "could not propose review meetings"),
+        }
         // Tomorrow's visits: remind the guide (and the social worker of a meeting), once each.
         match visits::queue_reminders(&state.db, &state.settings.public_origin, chrono::Utc::now()).await {
             Ok(0) => {}

@@ -60,6 +60,7 @@ pub async fn start_period(
         review_due: Set(review_due),
         ended_at: Set(None),
         ending_reason: Set(None),
+        review_proposed_for: Set(None),
     }
     .insert(db)
     .await?;

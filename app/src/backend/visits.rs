@@ -11,6 +11,7 @@ mod feed;
 mod payroll;
 mod records;
 mod reminders;
+mod review_meetings;
 
 pub use agenda::{agenda, for_client, get};
 pub use booking::{book, choices};
@@ -19,6 +20,7 @@ pub use feed::{feed, feed_status, new_feed, revoke_feed};
 pub use payroll::{mileage, payroll_csv};
 pub use records::{Recorded, record_outcome};
 pub use reminders::queue_reminders;
+pub use review_meetings::propose_review_meetings;
 
 use crate::backend::error::find;
 use std::collections::HashMap;

@@ -4,7 +4,8 @@
 //! about them: the form records what was agreed there. Pure: the page's form in, typed values
 //! or field-keyed refusals out.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Weekday};
+use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use super::{
@@ -12,6 +13,7 @@ use super::{
     guidance,
     ids::GoalId,
     ratings::Face,
+    scheduling::{self, Booking, Location, Slot},
     text,
     time::parse_date,
     validation::{FieldError, FormErrors, ValidationCode},
@@ -76,6 +78,8 @@ pub struct GoalDecisionForm<'a> {
     pub words: &'a str,
     pub reason: &'a str,
     pub face: &'a str,
+    /// The guide's note on how the goal has gone.
+    pub note: &'a str,
 }
 
 /// The review form as typed. The goals are the client's open ones (active or paused).
@@ -113,6 +117,7 @@ pub struct ReviewedGoal {
     pub goal: GoalId,
     pub decision: GoalDecision,
     pub face: Option<Face>,
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -210,7 +215,80 @@ fn reviewed_goal(errors: &mut FormErrors, form: &GoalDecisionForm<'_>) -> Option
             .map(|reason| GoalDecision::Drop { reason }),
     };
     let face = errors.check(&field("face"), Face::parse(form.face));
-    Some(ReviewedGoal { goal: form.goal, decision: decision?, face: face? })
+    let note = errors
+        .check(&field("note"), text::multi_line(form.note, text::NOTE))
+        .map(|n| (!n.is_empty()).then_some(n));
+    Some(ReviewedGoal { goal: form.goal, decision: decision?, face: face?, note: note? })
+}
+
+/// How long before the review date the meeting is put in the calendars: two weeks gives the
+/// social worker time to keep the slot or move it.
+pub const PROPOSE_DAYS_BEFORE: i64 = 14;
+/// How long a review meeting is planned to take.
+pub const MEETING_MINUTES: i64 = 60;
+/// The working day a meeting is proposed in: it starts on the half hour from 9:00 and ends by
+/// 15:00, when a social worker's day with clients is usually over.
+const FIRST_START: (u32, u32) = (9, 0);
+const LAST_END: (u32, u32) = (15, 0);
+/// How many working days from the review date a free time is looked for.
+const WORKING_DAYS_TRIED: usize = 5;
+
+/// Whether the meeting for a review due on `review_due` is proposed `today`: from two weeks
+/// before, until the day itself.
+pub fn proposal_due(review_due: NaiveDate, today: NaiveDate) -> bool {
+    today <= review_due && review_due - Duration::days(PROPOSE_DAYS_BEFORE) <= today
+}
+
+/// The days a review meeting may be proposed on, in order: the review date itself (a weekend
+/// moves to the Friday before, or to Monday when that Friday is past), then the working days
+/// after it. Never a day before `today`.
+pub fn meeting_days(review_due: NaiveDate, today: NaiveDate) -> Vec<NaiveDate> {
+    let back = match review_due.weekday() {
+        Weekday::Sat => 1,
+        Weekday::Sun => 2,
+        _ => 0,
+    };
+    let mut day = review_due - Duration::days(back);
+    if day < today {
+        day = review_due.max(today);
+    }
+    let mut days = Vec::with_capacity(WORKING_DAYS_TRIED);
+    while days.len() < WORKING_DAYS_TRIED {
+        if !matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
+            days.push(day);
+        }
+        day += Duration::days(1);
+    }
+    days
+}
+
+/// The first meeting slot on `days` that clashes with none of `busy` (each person's bookings,
+/// travel included), or `None` when every one is taken.
+pub fn first_free_slot(
+    days: &[NaiveDate],
+    zone: Tz,
+    at: Location,
+    busy: &[&[Booking]],
+    km: impl Fn(u16, u16) -> u16 + Copy,
+) -> Option<Slot> {
+    let time = |(h, m): (u32, u32)| NaiveTime::from_hms_opt(h, m, 0);
+    let (first, last_end) = (time(FIRST_START)?, time(LAST_END)?);
+    for day in days {
+        let mut start = first;
+        while start + Duration::minutes(MEETING_MINUTES) <= last_end {
+            if let (Ok(from), Ok(to)) = (
+                scheduling::to_instant(*day, start, zone),
+                scheduling::to_instant(*day, start + Duration::minutes(MEETING_MINUTES), zone),
+            ) {
+                let new = Booking { id: 0, slot: Slot { start: from, end: to }, location: at };
+                if busy.iter().all(|bookings| scheduling::clashes(&new, bookings, km).is_empty()) {
+                    return Some(new.slot);
+                }
+            }
+            start += Duration::minutes(30);
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -239,6 +317,7 @@ mod tests {
             words: "",
             reason: "",
             face: "",
+            note: "",
         }
     }
 
@@ -361,5 +440,62 @@ mod tests {
             fields(parse_review(&before, &context()).unwrap_err()),
             [("held_on".to_owned(), ValidationCode::OutOfRange)]
         );
+    }
+
+    fn at(day: NaiveDate, h: u32, m: u32) -> chrono::DateTime<chrono::Utc> {
+        scheduling::to_instant(day, NaiveTime::from_hms_opt(h, m, 0).unwrap(), crate::domain::time::HELSINKI)
+            .unwrap()
+    }
+
+    #[test]
+    fn the_meeting_is_proposed_from_two_weeks_before_until_the_day() {
+        let due = d(2027, 2, 22);
+        assert!(!proposal_due(due, d(2027, 2, 7)));
+        assert!(proposal_due(due, d(2027, 2, 8)));
+        assert!(proposal_due(due, due));
+        assert!(!proposal_due(due, d(2027, 2, 23)));
+    }
+
+    #[test]
+    fn meeting_days_start_at_the_due_date_and_skip_weekends() {
+        // Monday 22 February 2027.
+        let monday = d(2027, 2, 22);
+        assert_eq!(meeting_days(monday, d(2027, 2, 10)), [22, 23, 24, 25, 26].map(|n| d(2027, 2, n)));
+        // Saturday the 27th moves to Friday the 26th, or to Monday when Friday is past.
+        assert_eq!(meeting_days(d(2027, 2, 27), d(2027, 2, 10))[0], d(2027, 2, 26));
+        assert_eq!(meeting_days(d(2027, 2, 27), d(2027, 2, 27))[..2], [d(2027, 3, 1), d(2027, 3, 2)]);
+        for days in [meeting_days(monday, monday), meeting_days(d(2027, 2, 28), d(2027, 2, 1))] {
+            assert!(days.iter().all(|day| !matches!(day.weekday(), Weekday::Sat | Weekday::Sun)));
+        }
+    }
+
+    #[test]
+    fn the_first_free_half_hour_clashing_with_nobody() {
+        let zone = crate::domain::time::HELSINKI;
+        let day = d(2027, 2, 22);
+        let here = Location::At(3);
+        let km = |_: u16, _: u16| 40;
+        let booking = |id, (h, m), (h2, m2), location| Booking {
+            id,
+            slot: Slot { start: at(day, h, m), end: at(day, h2, m2) },
+            location,
+        };
+        let free = first_free_slot(&[day], zone, here, &[&[], &[]], km).unwrap();
+        assert_eq!((free.start, free.end), (at(day, 9, 0), at(day, 10, 0)));
+        // Back to back at the same place is fine.
+        let guide = [booking(1, (9, 0), (10, 0), here)];
+        assert_eq!(first_free_slot(&[day], zone, here, &[&guide, &[]], km).unwrap().start, at(day, 10, 0));
+        // The social worker is 40 km away at 11:30-12:00: the drive takes 65 minutes either way.
+        let social_worker = [booking(2, (11, 30), (12, 0), Location::At(5))];
+        let free = first_free_slot(&[day], zone, here, &[&guide, &social_worker], km).unwrap();
+        assert_eq!(free.start, at(day, 13, 30));
+        // A full day passes to the next one; nothing free on any day is none.
+        let full = [booking(4, (8, 0), (16, 0), here)];
+        let next = d(2027, 2, 23);
+        assert_eq!(first_free_slot(&[day, next], zone, here, &[&full], km).unwrap().start, at(next, 9, 0));
+        assert_eq!(first_free_slot(&[day], zone, here, &[&full], km), None);
+        // The last start ends by 15:00.
+        let until_14 = [booking(5, (8, 0), (14, 0), here)];
+        assert_eq!(first_free_slot(&[day], zone, here, &[&until_14], km).unwrap().end, at(day, 15, 0));
     }
 }

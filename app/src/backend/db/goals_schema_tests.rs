@@ -164,6 +164,7 @@ async fn the_goals_schema_takes_the_entities_and_keeps_its_rules() {
             decision: Set(decision.to_owned()),
             words: Set(Some("Käyn kaupassa itse kerran viikossa".to_owned())),
             reason: Set(None),
+            note: Set(None),
         };
         decision("refine").insert(db).await.unwrap();
         assert!(decision("drop").insert(db).await.is_err(), "{backend}: one decision per goal and review");

@@ -14,6 +14,8 @@ pub struct Model {
     pub ended_at: Option<DateTimeUtc>,
     #[sea_orm(column_type = "Text", nullable)]
     pub ending_reason: Option<String>,
+    /// The review date a meeting was proposed for, once it was.
+    pub review_proposed_for: Option<Date>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -12,6 +12,9 @@ pub struct Model {
     pub words: Option<String>,
     #[sea_orm(column_type = "Text", nullable)]
     pub reason: Option<String>,
+    /// The guide's note on how the goal has gone.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub note: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

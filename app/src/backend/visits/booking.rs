@@ -54,7 +54,53 @@ const NEIGHBOURHOOD: Duration = Duration::hours(12);
 /// A series may run at most this far ahead.
 const MAX_SERIES_DAYS: i64 = 366;
 
-fn as_booking(row: &visit::Model) -> Booking {
+/// Who and what a new planned visit is, before its ride.
+pub(super) struct NewVisit<'a> {
+    pub client: i64,
+    pub guide: i64,
+    pub social_worker: Option<i64>,
+    pub kind: VisitKind,
+    pub slot: Slot,
+    pub place: &'a str,
+    pub address: &'a str,
+}
+
+/// The row of a planned visit without a ride, in Helsinki time; `created_by` is `None` when
+/// the system proposed it.
+pub(super) fn planned_visit(
+    new: NewVisit<'_>,
+    created_by: Option<i64>,
+    now: DateTime<Utc>,
+) -> visit::ActiveModel {
+    visit::ActiveModel {
+        id: NotSet,
+        client_id: Set(new.client),
+        guide_id: Set(new.guide),
+        social_worker_id: Set(new.social_worker),
+        kind: Set(new.kind.as_str().to_owned()),
+        starts_at: Set(new.slot.start),
+        ends_at: Set(new.slot.end),
+        zone: Set(HELSINKI.name().to_owned()),
+        place: Set(new.place.to_owned()),
+        address: Set((!new.address.is_empty()).then(|| new.address.to_owned())),
+        status: Set(VisitStatus::Planned.as_str().to_owned()),
+        series_id: Set(None),
+        sequence: Set(0),
+        outcome_note: Set(None),
+        minutes: Set(None),
+        km_tenths: Set(None),
+        driver_id: Set(None),
+        reimbursement: Set(None),
+        ticket_cents: Set(None),
+        created_by: Set(created_by),
+        excess_reason: Set(None),
+        feedback_given: Set(false),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+}
+
+pub(super) fn as_booking(row: &visit::Model) -> Booking {
     Booking {
         id: row.id,
         slot: Slot { start: row.starts_at, end: row.ends_at },
@@ -98,7 +144,7 @@ pub(super) enum Person {
 }
 
 /// Visits around `from..to` holding the person's time (planned or recorded; not cancelled).
-async fn planned_around(
+pub(super) async fn planned_around(
     db: &impl ConnectionTrait,
     person: Person,
     from: DateTime<Utc>,
@@ -327,34 +373,16 @@ pub async fn book(ctx: &Ctx, form: &VisitForm) -> Result<Booked, AppError> {
     let mut rows = Vec::with_capacity(slots.len());
     let mut series = None;
     for slot in &slots {
-        let row = visit::ActiveModel {
-            id: NotSet,
-            client_id: Set(client.id),
-            guide_id: Set(guide),
-            social_worker_id: Set(social_worker),
-            kind: Set(kind.as_str().to_owned()),
-            starts_at: Set(slot.start),
-            ends_at: Set(slot.end),
-            zone: Set(HELSINKI.name().to_owned()),
-            place: Set(place.to_owned()),
-            address: Set((!address.is_empty()).then(|| address.to_owned())),
-            status: Set(VisitStatus::Planned.as_str().to_owned()),
-            series_id: Set(series),
-            sequence: Set(0),
-            outcome_note: Set(None),
-            minutes: Set(None),
-            km_tenths: Set(None),
-            driver_id: Set(ride.as_ref().map(|r| r.driver)),
-            reimbursement: Set(ride.as_ref().map(|r| r.reimbursement.as_str().to_owned())),
-            ticket_cents: Set(ride.as_ref().and_then(|r| r.ticket_cents).map(|c| c as i32)),
-            created_by: Set(Some(ctx.actor_id())),
-            excess_reason: Set(None),
-            feedback_given: Set(false),
-            created_at: Set(ctx.now),
-            updated_at: Set(ctx.now),
-        }
-        .insert(&txn)
-        .await?;
+        let mut row = planned_visit(
+            NewVisit { client: client.id, guide, social_worker, kind, slot: *slot, place, address: &address },
+            Some(ctx.actor_id()),
+            ctx.now,
+        );
+        row.series_id = Set(series);
+        row.driver_id = Set(ride.as_ref().map(|r| r.driver));
+        row.reimbursement = Set(ride.as_ref().map(|r| r.reimbursement.as_str().to_owned()));
+        row.ticket_cents = Set(ride.as_ref().and_then(|r| r.ticket_cents).map(|c| c as i32));
+        let row = row.insert(&txn).await?;
         let row = if slots.len() > 1 && series.is_none() {
             series = Some(row.id);
             let mut first = row.into_active_model();
