@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod clients;
+pub mod feedback;
 pub mod goals;
 pub mod guidance;
 pub mod guides;
@@ -16,6 +17,7 @@ pub mod outbox;
 pub mod referrals;
 #[cfg(feature = "ssr")]
 pub mod request;
+pub mod reviews;
 pub mod settings;
 pub mod visits;
 
@@ -103,12 +105,17 @@ pub const ENDPOINTS: &[Endpoint] = &[
     client_data("visits/outcome", Action::RecordVisitOutcome),
     client_data("visits/cancel", Action::ChangeVisit),
     client_data("visits/reschedule", Action::ChangeVisit),
+    client_data("feedback/screen", Action::RecordVisitOutcome),
+    client_data("feedback/give", Action::RecordVisitOutcome),
+    guarded("feedback/results", Action::ViewFeedbackResults),
     client_data("goals/for-client", Action::ViewGoals),
     client_data("goals/add", Action::ManageGoals),
     client_data("goals/change", Action::ManageGoals),
     client_data("goals/rate", Action::ManageGoals),
     client_data("goals/steps/add", Action::ManageGoals),
     client_data("goals/steps/mark", Action::ManageGoals),
+    client_data("reviews/for-client", Action::ViewGoals),
+    client_data("reviews/hold", Action::ManageGoals),
     client_data("rewards/scheme", Action::ManageRewards),
     client_data("rewards/entry", Action::ManageRewards),
     guarded("mileage/month", Action::ViewMileage),

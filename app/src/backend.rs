@@ -22,6 +22,7 @@ pub mod outbox_admin;
 pub mod passwords;
 pub mod people;
 pub mod referrals;
+pub mod reviews;
 pub mod rewards;
 pub mod session_store;
 pub mod settings;

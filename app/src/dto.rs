@@ -8,6 +8,7 @@ pub mod audit;
 pub mod auth;
 pub mod clients;
 pub mod error;
+pub mod feedback;
 pub mod forms;
 pub mod goals;
 pub mod guidance;
@@ -15,6 +16,7 @@ pub mod guides;
 pub mod language;
 pub mod outbox;
 pub mod referrals;
+pub mod reviews;
 pub mod settings;
 pub mod visits;
 

@@ -82,6 +82,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/clients/:id") view=pages::clients::ClientPage ssr=SsrMode::Async />
                         <Route path=path!("/clients/:id/audit") view=pages::audit::ClientAuditPage ssr=SsrMode::Async />
                         <Route path=path!("/clients/:id/goals") view=pages::goals::GoalsPage ssr=SsrMode::Async />
+                        <Route path=path!("/clients/:id/review") view=pages::reviews::ReviewPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/users") view=pages::staff::StaffListPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/users/new") view=pages::staff::InviteAccountPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/users/:id") view=pages::staff::EditAccountPage ssr=SsrMode::Async />
@@ -92,6 +93,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/week") view=pages::visits::WeekPage ssr=SsrMode::Async />
                         <Route path=path!("/visits/new") view=pages::visits::NewVisitPage ssr=SsrMode::Async />
                         <Route path=path!("/visits/:id") view=pages::visits::VisitPage ssr=SsrMode::Async />
+                        <Route path=path!("/visits/:id/feedback") view=pages::feedback::HandOverPage ssr=SsrMode::Async />
+                        <Route path=path!("/feedback") view=pages::feedback::FeedbackResultsPage ssr=SsrMode::Async />
                         <Route path=path!("/mileage") view=pages::visits::MileagePage ssr=SsrMode::Async />
                     </Routes>
                 </layout::Layout>

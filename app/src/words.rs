@@ -10,6 +10,7 @@ use crate::{
         outbox::MessageKind,
         ratings::{Face, RatingOccasion},
         referrals::{ContactChannel, ProposalResponse, ReferralStatus, TimelineEvent},
+        reviews::{GoalDecisionKind, ReviewOutcome},
         rewards::{EntryKind, RewardUnit},
         visits::{VisitKind, VisitStatus},
     },
@@ -272,5 +273,21 @@ pub fn day_text(day: chrono::NaiveDate, locale: Locale) -> String {
         day.format("%Y-%m-%d").to_string()
     } else {
         day.format("%-d.%-m.%Y").to_string()
+    }
+}
+
+pub fn review_outcome_text(outcome: ReviewOutcome, locale: Locale) -> &'static str {
+    match outcome {
+        ReviewOutcome::Continue => td_string!(locale, reviews.outcome_continue),
+        ReviewOutcome::ChangePlan => td_string!(locale, reviews.outcome_change_plan),
+        ReviewOutcome::End => td_string!(locale, reviews.outcome_end),
+    }
+}
+
+pub fn goal_decision_text(decision: GoalDecisionKind, locale: Locale) -> &'static str {
+    match decision {
+        GoalDecisionKind::Continue => td_string!(locale, reviews.decision_continue),
+        GoalDecisionKind::Refine => td_string!(locale, reviews.decision_refine),
+        GoalDecisionKind::Drop => td_string!(locale, reviews.decision_drop),
     }
 }

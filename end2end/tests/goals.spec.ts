@@ -79,3 +79,42 @@ test("the client's own reward scheme: earning a line updates the balance", async
   await expect(rewards.getByText(/Kertyi \+0,50 € · Tiskit tehty/).first()).toBeVisible();
   await expectNoAxeViolations(page, testInfo);
 });
+
+test("the social worker finds the mid-point review pre-filled, and it is held and decided with the client", async ({ page }, testInfo) => {
+  // Both projects hold one on the same server: the one without JavaScript holds it yesterday.
+  const day = new Date(Date.now() + 2 * 3600 * 1000);
+  if (testInfo.project.name === "no-js") day.setDate(day.getDate() - 1);
+  const iso = day.toISOString().slice(0, 10);
+  const shown = `${day.getUTCDate()}.${day.getUTCMonth() + 1}.${day.getUTCFullYear()}`;
+  const note = `Jatketaan näin (${testInfo.project.name})`;
+
+  await signIn(page, DEMO.socialWorker);
+  await page.goto("/clients");
+  await page.getByRole("link", { name: "Matti" }).click();
+  await page.getByRole("link", { name: "Väliarviointi" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Väliarviointi · Matti" })).toBeVisible();
+  // Pre-filled from what happened since the review held a week ago.
+  await expect(page.getByRole("heading", { name: /^Edellisen arvioinnin \(.*\) jälkeen$/ })).toBeVisible();
+  await expect(page.getByText(/askel(ta)? tehty/).first()).toBeVisible();
+  await expect(page.getByText(/Palkkiosaldo: \d+,\d\d €/)).toBeVisible();
+  await expect(page.locator("#held article").first()).toContainText("Kauppareissut sujuvat");
+  await expectNoAxeViolations(page, testInfo);
+
+  // The client rates a goal and it goes on; the guide's note; the outcome and the day.
+  const goal = page.locator("#review-form section.goal").filter({ has: page.getByRole("heading", { name: "Saan postit avattua" }) });
+  await goal.getByRole("radio", { name: "Hyvin", exact: true }).check();
+  await expect(goal.getByRole("radio", { name: "Jatketaan", exact: true })).toBeChecked();
+  await goal.getByLabel("Kokemusohjaajan huomio").fill("Kelaan soitettiin yhdessä.");
+  await page.getByRole("radio", { name: "Jatketaan suunnitelman mukaan" }).check();
+  await page.getByLabel("Arviointipäivä").fill(iso);
+  await page.getByLabel("Mitä sovittiin, asiakkaan kuullen").fill(note);
+  await page.getByRole("button", { name: "Tallenna arviointi" }).click();
+
+  const held = page.locator("#held article").filter({ hasText: note });
+  await expect(held).toBeVisible();
+  await expect(held.getByRole("heading", { name: `Arviointi ${shown}` })).toBeVisible();
+  await expect(held).toContainText("Saan postit avattua: Jatketaan");
+  await expect(held).toContainText("Hyvin");
+  await expect(held).toContainText("Kelaan soitettiin yhdessä.");
+  await expectNoAxeViolations(page, testInfo);
+});

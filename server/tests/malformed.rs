@@ -112,6 +112,22 @@ const GOAL: &[Field] = &[
     opt("face", Choice),
     opt("visit", Choice),
 ];
+const REVIEW: &[Field] = &[
+    opt("held_on", Choice),
+    opt("outcome", Choice),
+    opt("next_review", Choice),
+    opt("planned_end", Choice),
+    opt("note", Text),
+    opt("visit", Choice),
+];
+
+const FEEDBACK: &[Field] = &[
+    opt("talked_about_what_matters", Choice),
+    opt("got_help", Choice),
+    opt("would_continue", Choice),
+    opt("lang", Choice),
+];
+
 const SCHEME: &[Field] = &[
     opt("unit", Choice),
     opt("lines[earn_1_what]", Text),
@@ -191,6 +207,10 @@ fn arguments(path: &str) -> &'static [Field] {
         "goals/steps/mark" => {
             args![req("id", Id), req("done", Flag), opt("done_on", Choice), opt("visit", Choice)]
         }
+        "feedback/screen" => args![req("visit", Id)],
+        "feedback/give" => args![req("visit", Id), req("answers", Form(FEEDBACK))],
+        "reviews/for-client" => args![req("client_id", Id), opt("visit", Id)],
+        "reviews/hold" => args![req("client_id", Id), req("form", Form(REVIEW))],
         "rewards/scheme" => args![req("client_id", Id), req("form", Form(SCHEME)), opt("visit", Choice)],
         "rewards/entry" => {
             args![req("client_id", Id), req("kind", Choice), req("line", Id), opt("visit", Choice)]
@@ -209,7 +229,8 @@ fn arguments(path: &str) -> &'static [Field] {
         | "clients/list"
         | "calendar/status"
         | "calendar/new-link"
-        | "calendar/revoke" => &[],
+        | "calendar/revoke"
+        | "feedback/results" => &[],
         other => panic!("describe the arguments of {other} in tests/malformed.rs"),
     }
 }

@@ -576,6 +576,25 @@ async fn fixture(world: &World, path: &str, caller: &str) -> (Vec<(&'static str,
                 Resource::Client { guide: guided_by, referred_by },
             )
         }
+        "feedback/screen" => {
+            let (visit, resource) = visit_of(world, chrono::Duration::days(3), None).await;
+            (vec![("visit", id(visit))], resource)
+        }
+        "feedback/give" => {
+            // Under way now: feedback is given from the visit's start to the same evening.
+            let (visit, resource) = visit_of(world, chrono::Duration::minutes(-30), None).await;
+            (vec![("visit", id(visit)), ("answers[got_help]", "happy".into())], resource)
+        }
+        "feedback/results" => (vec![], Resource::Nothing),
+        "reviews/for-client" => {
+            let case = case(world, Stage::Active).await;
+            (vec![("client_id", id(case.client))], Resource::Client { guide: guided_by, referred_by })
+        }
+        "reviews/hold" => {
+            let case = case(world, Stage::Active).await;
+            let form = vec![("client_id", id(case.client)), ("form[outcome]", "continue".into())];
+            (form, Resource::Client { guide: guided_by, referred_by })
+        }
         "rewards/scheme" => {
             let case = case(world, Stage::Active).await;
             let form = vec![

@@ -1,16 +1,23 @@
 //! The mid-point review on each test database: the meeting is put in the guide's and the
 //! social worker's calendars two weeks before the review date, for the date itself, at the
 //! first hour that clashes with nobody, with an invitation to each; once per review date.
+//! The review page is pre-filled from what happened since the start, and holding it records
+//! each goal's face, note and decision and moves the period's dates, once; bad input writes
+//! nothing; someone else's guide may not read it.
 
 mod common;
 
+use app::api::reviews::ReviewPage;
 use app::backend::{
-    entities::{guidance_period, outbox_message, visit},
+    entities::{
+        goal, goal_rating, goal_wording, guidance_period, outbox_message, review, review_goal_decision, visit,
+    },
     visits,
 };
 use app::domain::time::HELSINKI;
+use app::domain::{goals::GoalStatus, reviews::ReviewOutcome};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use common::{TestServer, call, client_named, demo, demo_servers};
+use common::{TestServer, call, client_named, demo, demo_servers, refused};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
     QueryFilter,
@@ -130,5 +137,169 @@ async fn the_review_meeting_is_proposed_for_the_due_date_with_an_invitation_to_e
             .await
             .unwrap();
         assert!(invited >= 4, "{backend}");
+    }
+}
+
+async fn review_page(client: &reqwest::Client, server: &TestServer, id: i64) -> ReviewPage {
+    let response = call(client, server, "/api/reviews/for-client", &[("client_id", id.to_string())]).await;
+    assert_eq!(response.status(), 200, "{}", server.db.backend);
+    response.json().await.unwrap()
+}
+
+async fn add_goal(client: &reqwest::Client, server: &TestServer, matti: i64, words: &str) -> i64 {
+    let form = [
+        ("client_id", matti.to_string()),
+        ("form[words]", words.to_owned()),
+        ("form[step_1]", "Ensimmäinen pieni askel".to_owned()),
+        ("form[face]", "2".to_owned()),
+    ];
+    let response = call(client, server, "/api/goals/add", &form).await;
+    assert!(response.status().is_success() || response.status().is_redirection(), "{}", response.status());
+    goal::Entity::find()
+        .filter(goal::Column::ClientId.eq(matti))
+        .filter(goal::Column::Words.eq(words))
+        .one(&server.db.conn)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+async fn count<E>(server: &TestServer) -> u64
+where
+    E: EntityTrait,
+    E::Model: Sync,
+{
+    E::find().count(&server.db.conn).await.unwrap()
+}
+
+#[tokio::test]
+async fn a_review_is_held_with_the_social_worker_and_moves_the_plan() {
+    for server in demo_servers().await {
+        let backend = server.db.backend;
+        let matti = client_named(&server, "Matti").await;
+        let guide = server.signed_in(demo::GUIDE).await;
+        let kitchen = add_goal(&guide, &server, matti.id, "Saan keittiön siistiksi").await;
+        let shop = add_goal(&guide, &server, matti.id, "Käyn kaupassa itse").await;
+
+        // The social worker opens it pre-filled: the plan, the goals, nothing held yet.
+        let social_worker = server.signed_in(demo::SOCIAL_WORKER).await;
+        let page = review_page(&social_worker, &server, matti.id).await;
+        assert!(page.may_hold, "{backend}: the referring social worker holds it with the client");
+        let plan = page.plan.expect("open guidance");
+        let since = page.since.expect("what happened since the start");
+        assert_eq!((since.from, since.after_review), (plan.started_on, false), "{backend}");
+        let goals: Vec<i64> = page.goals.iter().map(|g| g.id.0).collect();
+        assert_eq!(goals, [kitchen, shop], "{backend}");
+        assert_eq!(page.goals[0].last_face.map(|f| f.value()), Some(2), "{backend}");
+        assert!(page.held.is_empty());
+
+        let next = (chrono::Utc::now().with_timezone(&HELSINKI).date_naive() + chrono::Duration::days(30))
+            .to_string();
+        let mut form = vec![
+            ("client_id", matti.id.to_string()),
+            ("form[outcome]", "continue".to_owned()),
+            ("form[next_review]", next.clone()),
+            ("form[note]", "Jatketaan, kauppa kerran viikossa".to_owned()),
+            (
+                Box::leak(format!("form[goals][goal_{kitchen}_decision]").into_boxed_str()),
+                "continue".to_owned(),
+            ),
+            (Box::leak(format!("form[goals][goal_{kitchen}_face]").into_boxed_str()), "4".to_owned()),
+            (
+                Box::leak(format!("form[goals][goal_{kitchen}_note]").into_boxed_str()),
+                "Tiskit sujuvat".to_owned(),
+            ),
+            (Box::leak(format!("form[goals][goal_{shop}_decision]").into_boxed_str()), "refine".to_owned()),
+            (
+                Box::leak(format!("form[goals][goal_{shop}_words]").into_boxed_str()),
+                "Käyn kaupassa itse kerran viikossa".to_owned(),
+            ),
+        ];
+
+        // Bad input first: every field named, nothing written.
+        let mut bad = form.clone();
+        bad.push((Box::leak(format!("form[goals][goal_{shop}_face]").into_boxed_str()), "9".to_owned()));
+        bad[1].1 = "later".to_owned();
+        let before = (count::<review::Entity>(&server).await, count::<goal_rating::Entity>(&server).await);
+        let errors = refused(call(&social_worker, &server, "/api/reviews/hold", &bad).await).await;
+        assert_eq!(
+            errors,
+            [
+                ("outcome".to_owned(), "UnknownChoice".to_owned()),
+                (format!("goal_{shop}_face"), "UnknownChoice".to_owned())
+            ],
+            "{backend}"
+        );
+        assert_eq!(
+            before,
+            (count::<review::Entity>(&server).await, count::<goal_rating::Entity>(&server).await)
+        );
+
+        let held = call(&social_worker, &server, "/api/reviews/hold", &form).await;
+        assert!(held.status().is_success(), "{backend}: {}", held.text().await.unwrap());
+        let row = review::Entity::find()
+            .filter(review::Column::ClientId.eq(matti.id))
+            .one(&server.db.conn)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(row.outcome, ReviewOutcome::Continue.as_str());
+        assert_eq!(row.next_review.map(|d| d.to_string()), Some(next.clone()), "{backend}");
+        let period = guidance_period::Entity::find()
+            .filter(guidance_period::Column::ClientId.eq(matti.id))
+            .filter(guidance_period::Column::EndedAt.is_null())
+            .one(&server.db.conn)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(period.review_due.to_string(), next, "{backend}: the next review date is the period's");
+        let decisions = review_goal_decision::Entity::find()
+            .filter(review_goal_decision::Column::ReviewId.eq(row.id))
+            .all(&server.db.conn)
+            .await
+            .unwrap();
+        assert_eq!(decisions.len(), 2, "{backend}");
+        let kitchen_decision = decisions.iter().find(|d| d.goal_id == kitchen).unwrap();
+        assert_eq!(kitchen_decision.note.as_deref(), Some("Tiskit sujuvat"));
+        let face = goal_rating::Entity::find()
+            .filter(goal_rating::Column::ReviewId.eq(row.id))
+            .all(&server.db.conn)
+            .await
+            .unwrap();
+        assert_eq!(
+            face.iter().map(|r| (r.goal_id, r.face, r.occasion.as_str())).collect::<Vec<_>>(),
+            [(kitchen, 4, "review")]
+        );
+        let refined = goal::Entity::find_by_id(shop).one(&server.db.conn).await.unwrap().unwrap();
+        assert_eq!(
+            (refined.words.as_str(), refined.status.as_str()),
+            ("Käyn kaupassa itse kerran viikossa", GoalStatus::Active.as_str())
+        );
+        let history = goal_wording::Entity::find()
+            .filter(goal_wording::Column::GoalId.eq(shop))
+            .one(&server.db.conn)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((history.words.as_str(), history.review_id), ("Käyn kaupassa itse", Some(row.id)));
+
+        // Sent twice: refused, nothing more written.
+        form[8].1 = "Käyn kaupassa itse joka toinen päivä".to_owned();
+        let again = call(&social_worker, &server, "/api/reviews/hold", &form).await;
+        assert_eq!(refused(again).await, [("held_on".to_owned(), "ReviewHeld".to_owned())], "{backend}");
+        assert_eq!(count::<review::Entity>(&server).await, 1);
+
+        // The page now shows it held, and the guide sees it too.
+        let page = review_page(&guide, &server, matti.id).await;
+        assert_eq!(page.held.len(), 1);
+        assert_eq!(page.held[0].decisions.len(), 2);
+        assert!(page.since.unwrap().after_review, "{backend}: counted from the review now");
+
+        // Another guide reads nothing of it.
+        let other = server.signed_in(demo::GUIDE_2).await;
+        let response =
+            call(&other, &server, "/api/reviews/for-client", &[("client_id", matti.id.to_string())]).await;
+        assert_eq!(response.status(), 403, "{backend}");
     }
 }

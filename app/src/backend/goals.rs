@@ -62,7 +62,7 @@ pub(super) async fn open_referral(
 }
 
 /// A visit named in a form, as typed: empty is none.
-fn parse_visit(input: &str) -> Result<Option<i64>, ValidationCode> {
+pub(super) fn parse_visit(input: &str) -> Result<Option<i64>, ValidationCode> {
     match input.trim() {
         "" => Ok(None),
         id => id.parse().map(Some).map_err(|_| ValidationCode::UnknownChoice),
@@ -70,7 +70,7 @@ fn parse_visit(input: &str) -> Result<Option<i64>, ValidationCode> {
 }
 
 /// The visit a form names, if it is one of this client's visits that was not cancelled.
-async fn visit_of(
+pub(super) async fn visit_of(
     db: &impl ConnectionTrait,
     client_id: i64,
     visit: Option<i64>,
@@ -253,7 +253,7 @@ pub async fn add(ctx: &Ctx, client_id: ClientId, form: &NewGoalForm) -> Result<G
         insert_step(&txn, ctx, row.id, words, i as i32).await?;
     }
     if let Some(face) = new.face {
-        insert_rating(&txn, ctx, row.id, face, set_on, occasion).await?;
+        insert_rating(&txn, ctx, row.id, face, set_on, occasion, None).await?;
     }
     txn.commit().await?;
     Ok(GoalId(row.id))
@@ -281,13 +281,14 @@ async fn insert_step(
     Ok(())
 }
 
-async fn insert_rating(
+pub(super) async fn insert_rating(
     db: &impl ConnectionTrait,
     ctx: &Ctx,
     goal_id: i64,
     face: Face,
     on: NaiveDate,
     occasion: RatingOccasion,
+    review_id: Option<i64>,
 ) -> Result<(), AppError> {
     goal_rating::ActiveModel {
         id: NotSet,
@@ -295,7 +296,7 @@ async fn insert_rating(
         rated_on: Set(on),
         face: Set(i16::from(face.value())),
         occasion: Set(occasion.as_str().to_owned()),
-        review_id: Set(None),
+        review_id: Set(review_id),
         recorded_by: Set(Some(ctx.actor_id())),
         created_at: Set(ctx.now),
     }
@@ -375,6 +376,23 @@ pub async fn change(ctx: &Ctx, goal_id: GoalId, form: &ChangeForm<'_>) -> Result
     let status: GoalStatus = stored(&row.status)?;
     let (change, next) = rules::parse_change(form, status, &row.words).map_err(AppError::Validation)?;
     let txn = begin_write(&ctx.db).await?;
+    apply_change(&txn, ctx, &row, status, &change, next, None).await?;
+    txn.commit().await?;
+    Ok(ClientId(row.client_id))
+}
+
+/// Writes `change` to the goal `row` read in `status`, moving it to `next`; a refinement keeps
+/// the old words in the history (with the review it was decided in, if any). Decided once:
+/// when the goal changed since it was read, nothing is written (`Conflict`).
+pub(super) async fn apply_change(
+    txn: &impl ConnectionTrait,
+    ctx: &Ctx,
+    row: &goal::Model,
+    status: GoalStatus,
+    change: &GoalChange,
+    next: GoalStatus,
+    review_id: Option<i64>,
+) -> Result<(), AppError> {
     let mut update = goal::Entity::update_many()
         .filter(goal::Column::Id.eq(row.id))
         .filter(goal::Column::Status.eq(status.as_str()))
@@ -385,7 +403,7 @@ pub async fn change(ctx: &Ctx, goal_id: GoalId, form: &ChangeForm<'_>) -> Result
             .col_expr(goal::Column::Status, Expr::value(next.as_str()))
             .col_expr(goal::Column::StatusChangedAt, Expr::value(Some(ctx.now)));
     }
-    match &change {
+    match change {
         GoalChange::Refine { words, why } => {
             goal_wording::ActiveModel {
                 id: NotSet,
@@ -394,9 +412,9 @@ pub async fn change(ctx: &Ctx, goal_id: GoalId, form: &ChangeForm<'_>) -> Result
                 why: Set(row.why.clone()),
                 replaced_at: Set(ctx.now),
                 replaced_by: Set(Some(ctx.actor_id())),
-                review_id: Set(None),
+                review_id: Set(review_id),
             }
-            .insert(&txn)
+            .insert(txn)
             .await?;
             update = update
                 .col_expr(goal::Column::Words, Expr::value(words.clone()))
@@ -407,9 +425,7 @@ pub async fn change(ctx: &Ctx, goal_id: GoalId, form: &ChangeForm<'_>) -> Result
         }
         GoalChange::Pause | GoalChange::Resume | GoalChange::Reach => {}
     }
-    decided_once(update.exec(&txn).await?, AppError::Conflict)?;
-    txn.commit().await?;
-    Ok(ClientId(row.client_id))
+    decided_once(update.exec(txn).await?, AppError::Conflict)
 }
 
 /// The face the client gives an open goal now, on the visit the form names or off one.
@@ -424,6 +440,6 @@ pub async fn rate(ctx: &Ctx, goal_id: GoalId, face: &str, visit: &str) -> Result
     };
     let visit = visit_of(&ctx.db, goal.client_id, visit).await?;
     let on = day_of(visit.as_ref(), local_date(ctx.now)).max(goal.set_on);
-    insert_rating(&ctx.db, ctx, goal.id, face, on, occasion_of(visit.as_ref())?).await?;
+    insert_rating(&ctx.db, ctx, goal.id, face, on, occasion_of(visit.as_ref())?, None).await?;
     Ok(ClientId(goal.client_id))
 }

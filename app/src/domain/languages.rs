@@ -51,3 +51,12 @@ mod tests {
         assert!(Languages::from_stored("").is_empty());
     }
 }
+
+/// The language a feedback screen asks in: Finnish, Swedish or English, Finnish otherwise.
+pub fn feedback_language(code: &str) -> &'static str {
+    match code.trim() {
+        "sv" => "sv",
+        "en" => "en",
+        _ => "fi",
+    }
+}

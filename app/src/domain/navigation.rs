@@ -48,6 +48,7 @@ pub enum MenuItem {
     Guides,
     MyProfile,
     Mileage,
+    Feedback,
     Staff,
     AuditLog,
     Outbox,
@@ -65,6 +66,7 @@ impl MenuItem {
             MenuItem::Guides => "/guides",
             MenuItem::MyProfile => "/profile",
             MenuItem::Mileage => "/mileage",
+            MenuItem::Feedback => "/feedback",
             MenuItem::Staff => "/admin/users",
             MenuItem::AuditLog => "/admin/audit",
             MenuItem::Outbox => "/admin/outbox",
@@ -107,6 +109,9 @@ pub fn menu(roles: &super::roles::RoleSet) -> Vec<MenuItem> {
     if can(&actor, Action::ViewMileage, &own).is_allowed() {
         items.push(MenuItem::Mileage);
     }
+    if allowed(Action::ViewFeedbackResults) {
+        items.push(MenuItem::Feedback);
+    }
     if allowed(Action::ListAccounts) {
         items.push(MenuItem::Staff);
     }
@@ -139,7 +144,7 @@ mod menu_tests {
         );
         assert_eq!(
             menu(&RoleSet::new([Role::Coordinator])),
-            vec![Home, Referrals, Clients, Guides, Mileage, Staff, Settings]
+            vec![Home, Referrals, Clients, Guides, Mileage, Feedback, Staff, Settings]
         );
         assert_eq!(menu(&RoleSet::new([Role::Admin])), vec![Home, Staff, AuditLog, Outbox, Settings]);
         assert_eq!(

@@ -97,6 +97,8 @@ pub enum Action {
     ManageGoals,
     /// Set up the client's reward scheme and write what is earned and spent.
     ManageRewards,
+    /// See the anonymous feedback clients gave after visits, by month and kind of visit.
+    ViewFeedbackResults,
 }
 
 impl Action {
@@ -139,6 +141,7 @@ impl Action {
             Action::ViewAgenda => "view_agenda",
             Action::ViewMileage => "view_mileage",
             Action::ExportPayroll => "export_payroll",
+            Action::ViewFeedbackResults => "view_feedback_results",
             Action::ViewGoals => "view_goals",
             Action::ManageGoals => "manage_goals",
             Action::ManageRewards => "manage_rewards",
@@ -288,6 +291,9 @@ fn role_can(role: Role, me: UserId, action: Action, resource: &Resource) -> bool
         (SocialWorker, ChangeVisit) => referred_by_me(resource, me),
         (Coordinator | Guide | SocialWorker, ViewAgenda) => true,
         (Coordinator, ViewMileage) => true,
+        // Feedback results are for whoever leads the service; guides see them on the notice
+        // board the coordinator prints.
+        (Coordinator, ViewFeedbackResults) => true,
         (Guide, ViewMileage) => matches!(resource, Resource::Account { is_self: true, .. }),
 
         // The client's goals and rewards: the people who meet the client about them. The
@@ -374,7 +380,8 @@ mod tests {
             | ViewGuides
             | ViewGuideIntroductions
             | ViewAgenda
-            | ExportPayroll => (Resource::Nothing, Resource::Nothing),
+            | ExportPayroll
+            | ViewFeedbackResults => (Resource::Nothing, Resource::Nothing),
             ViewMileage => (
                 Resource::Account { roles: RoleSet::new([Role::Guide]), is_self: true },
                 Resource::Account { roles: RoleSet::new([Role::Guide]), is_self: false },
@@ -468,6 +475,7 @@ mod tests {
             ViewGoals =>             [(N, N), (Y, Y),      (Y, N),        (Y, N)],
             ManageGoals =>           [(N, N), (Y, Y),      (Y, N),        (Y, N)],
             ManageRewards =>         [(N, N), (Y, Y),      (Y, N),        (Y, N)],
+            ViewFeedbackResults =>   [(N, N), (Y, Y),      (N, N),        (N, N)],
         }
     }
 

@@ -51,6 +51,8 @@ pub enum ValidationCode {
     NotEnoughSaved,
     /// The reward ledger already counts in this unit: changing it would mix points and money.
     UnitInUse,
+    /// A review of this period is already recorded for that day (a form sent twice).
+    ReviewHeld,
 }
 
 /// One refused field: which field, and why.

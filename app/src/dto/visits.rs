@@ -69,6 +69,8 @@ pub struct VisitMay {
     pub record: bool,
     /// Open the client's goals from the visit, to tick steps and set goals there.
     pub goals: bool,
+    /// Hand the phone to the client for the three feedback questions (now, and once).
+    pub feedback: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -51,6 +51,7 @@ pub fn validation_text(locale: Locale, code: ValidationCode) -> String {
         ValidationCode::SameAsBefore => td_string!(locale, errors.same_as_before).to_string(),
         ValidationCode::NotEnoughSaved => td_string!(locale, errors.not_enough_saved).to_string(),
         ValidationCode::UnitInUse => td_string!(locale, errors.unit_in_use).to_string(),
+        ValidationCode::ReviewHeld => td_string!(locale, errors.review_held).to_string(),
     }
 }
 

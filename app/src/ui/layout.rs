@@ -16,6 +16,7 @@ pub fn menu_label(locale: Locale, item: MenuItem) -> &'static str {
         MenuItem::Home => td_string!(locale, nav.home),
         MenuItem::Today => td_string!(locale, nav.today),
         MenuItem::Mileage => td_string!(locale, nav.mileage),
+        MenuItem::Feedback => td_string!(locale, nav.feedback),
         MenuItem::Referrals => td_string!(locale, nav.referrals),
         MenuItem::Proposals => td_string!(locale, nav.proposals),
         MenuItem::Clients => td_string!(locale, nav.clients),
@@ -34,6 +35,13 @@ pub fn Layout(children: Children) -> impl IntoView {
     let locale = i18n.get_locale_untracked();
     let user = use_context::<CurrentUser>();
     let items = user.as_ref().map(|u| menu(&u.roles)).unwrap_or_else(|| vec![MenuItem::Home]);
+    // The screen handed to a client shows no menu, no account and no language switch: nothing
+    // leads from it to anyone's data.
+    let handed_over =
+        super::pages::feedback::is_hand_over(&leptos_router::hooks::use_location().pathname.get_untracked());
+    if handed_over {
+        return view! { <main id="main" class="handed-over" tabindex="-1">{children()}</main> }.into_any();
+    }
     view! {
         <a class="skip-link" href="#main">{t!(i18n, skip_to_content)}</a>
         <header class="site-header">
@@ -63,6 +71,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             </div>
         </footer>
     }
+    .into_any()
 }
 
 /// Who is signed in, and the sign-out button (a form: signing out changes state).

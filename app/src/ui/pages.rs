@@ -1,5 +1,6 @@
 pub mod audit;
 pub mod clients;
+pub mod feedback;
 pub mod goals;
 pub mod guides;
 pub mod home;
@@ -8,6 +9,7 @@ pub mod outbox;
 pub mod password;
 pub mod proposals;
 pub mod referrals;
+pub mod reviews;
 pub mod settings;
 pub mod sign_in;
 pub mod staff;

@@ -1,7 +1,7 @@
 //! Demo goals and a reward scheme, so that a newcomer sees what they look like: Matti's two
 //! goals set at the first three-way meeting five weeks ago, with steps done since and faces
 //! that got better; Liisa's goal with a step still to do; and Matti's own reward scheme in
-//! cents, with what he has saved so far.
+//! cents, with what he has saved so far; and a review held with his social worker a week ago.
 
 use chrono::{Duration, NaiveDate, Utc};
 use sea_orm::{
@@ -13,7 +13,8 @@ use sea_orm::{
 use crate::{
     backend::{
         entities::{
-            client, goal, goal_rating, goal_step, referral, reward, reward_entry, reward_rule, reward_scheme,
+            client, goal, goal_rating, goal_step, guidance_period, referral, review, review_goal_decision,
+            reward, reward_entry, reward_rule, reward_scheme,
         },
         guidance::local_date,
     },
@@ -71,6 +72,7 @@ pub async fn seed_goals(db: &DatabaseConnection) -> Result<(), AppError> {
     let today = local_date(now);
     let ago = |days: i64| -> NaiveDate { today - Duration::days(days) };
     let txn = db.begin().await?;
+    let mut mattis_goals = Vec::new();
     for (position, seeded) in GOALS.iter().enumerate() {
         let Some(client) =
             client::Entity::find().filter(client::Column::DisplayName.eq(seeded.client)).one(&txn).await?
@@ -101,6 +103,9 @@ pub async fn seed_goals(db: &DatabaseConnection) -> Result<(), AppError> {
         }
         .insert(&txn)
         .await?;
+        if seeded.client == "Matti" {
+            mattis_goals.push(row.id);
+        }
         for (i, (words, done)) in seeded.steps.iter().enumerate() {
             goal_step::ActiveModel {
                 id: NotSet,
@@ -133,7 +138,8 @@ pub async fn seed_goals(db: &DatabaseConnection) -> Result<(), AppError> {
     if let Some(matti) =
         client::Entity::find().filter(client::Column::DisplayName.eq("Matti")).one(&txn).await?
     {
-        seed_rewards(&txn, &matti, now, ago).await?;
+        seed_rewards(&txn, &matti, now, &ago).await?;
+        seed_review(&txn, &matti, &mattis_goals, now, &ago).await?;
     }
     Ok(txn.commit().await?)
 }
@@ -143,7 +149,7 @@ async fn seed_rewards(
     txn: &sea_orm::DatabaseTransaction,
     matti: &client::Model,
     now: chrono::DateTime<Utc>,
-    ago: impl Fn(i64) -> NaiveDate,
+    ago: &impl Fn(i64) -> NaiveDate,
 ) -> Result<(), AppError> {
     let scheme = reward_scheme::ActiveModel {
         id: NotSet,
@@ -198,6 +204,70 @@ async fn seed_rewards(
             step_id: Set(None),
             recorded_by: Set(matti.guide_id),
             recorded_at: Set(now - Duration::days(days)),
+        }
+        .insert(txn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The review Matti, his guide and his social worker held a week ago: both goals go on, with
+/// his faces and the guide's notes; the next meeting is the one the plan has.
+async fn seed_review(
+    txn: &sea_orm::DatabaseTransaction,
+    matti: &client::Model,
+    goals: &[i64],
+    now: chrono::DateTime<Utc>,
+    ago: &impl Fn(i64) -> NaiveDate,
+) -> Result<(), AppError> {
+    let Some(period) = guidance_period::Entity::find()
+        .filter(guidance_period::Column::ClientId.eq(matti.id))
+        .filter(guidance_period::Column::EndedAt.is_null())
+        .one(txn)
+        .await?
+    else {
+        return Ok(());
+    };
+    let held_on = ago(7).max(local_date(period.started_at));
+    let row = review::ActiveModel {
+        id: NotSet,
+        client_id: Set(matti.id),
+        period_id: Set(period.id),
+        held_on: Set(held_on),
+        visit_id: Set(None),
+        outcome: Set("continue".to_owned()),
+        next_review: Set(Some(period.review_due)),
+        planned_end: Set(period.planned_end),
+        note: Set(Some(
+            "Jatketaan näin. Kauppareissut sujuvat, postit avataan jatkossakin yhdessä.".to_owned(),
+        )),
+        recorded_by: Set(matti.referred_by),
+        created_at: Set(now - Duration::days(7)),
+    }
+    .insert(txn)
+    .await?;
+    let notes = ["Matti teki kauppalistan itse ja hoiti kassalla maksun.", "Kirjeet eivät enää kasaannu."];
+    for (goal_id, note) in goals.iter().zip(notes) {
+        review_goal_decision::ActiveModel {
+            id: NotSet,
+            review_id: Set(row.id),
+            goal_id: Set(*goal_id),
+            decision: Set("continue".to_owned()),
+            words: Set(None),
+            reason: Set(None),
+            note: Set(Some(note.to_owned())),
+        }
+        .insert(txn)
+        .await?;
+        goal_rating::ActiveModel {
+            id: NotSet,
+            goal_id: Set(*goal_id),
+            rated_on: Set(held_on),
+            face: Set(3),
+            occasion: Set("review".to_owned()),
+            review_id: Set(Some(row.id)),
+            recorded_by: Set(matti.referred_by),
+            created_at: Set(now - Duration::days(7)),
         }
         .insert(txn)
         .await?;

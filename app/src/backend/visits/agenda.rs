@@ -92,6 +92,15 @@ async fn view(
             goals: status != VisitStatus::Cancelled
                 && can(&ctx.actor, Action::ViewGoals, &crate::backend::clients::resource(client))
                     .is_allowed(),
+            feedback: can(&ctx.actor, Action::RecordVisitOutcome, resource).is_allowed()
+                && crate::domain::feedback::can_give(
+                    stored(&row.kind)?,
+                    status,
+                    row.starts_at,
+                    row.ends_at,
+                    row.feedback_given,
+                    ctx.now,
+                ),
         },
     })
 }

@@ -112,23 +112,29 @@ fn page(data: GoalsView, actions: Actions, error: Option<AppError>) -> impl Into
     }
 }
 
-/// The five faces as radio buttons, each face with its words; `none` adds "not now".
+/// The five faces as radio buttons named `name`, each face with its words; `none` adds "not
+/// now" (checked unless `value` is a face).
 #[component]
-fn Faces(#[prop(into)] legend: String, none: bool, error: Option<ValidationCode>) -> impl IntoView {
+pub(super) fn Faces(
+    #[prop(into)] legend: String,
+    #[prop(into)] name: String,
+    none: bool,
+    error: Option<ValidationCode>,
+    #[prop(default = None)] value: Option<String>,
+) -> impl IntoView {
     let locale = crate::ui::components::locale();
-    // The new goal's form nests its fields under `form`; a face given later stands alone.
-    let name = if none { "form[face]" } else { "face" };
+    let chosen = value.unwrap_or_default();
     view! {
         <fieldset class="field faces">
             <legend>{legend}</legend>
             {error.map(|code| view! { <span class="field__error">{validation_text(locale, code)}</span> })}
             <div class="faces__row">
                 {none.then(|| view! {
-                    <label class="face"><input type="radio" name=name value="" checked=true /><span>{td_string!(locale, goals.face_none)}</span></label>
+                    <label class="face"><input type="radio" name=name.clone() value="" checked=chosen.is_empty() /><span>{td_string!(locale, goals.face_none)}</span></label>
                 })}
                 {Face::all().map(|face| view! {
                     <label class="face">
-                        <input type="radio" name=name value=face.value().to_string() />
+                        <input type="radio" name=name.clone() value=face.value().to_string() checked=chosen == face.value().to_string() />
                         <span class="face__symbol" aria-hidden="true">{face_symbol(face)}</span>
                         <span>{face_text(face, locale)}</span>
                     </label>
@@ -192,7 +198,7 @@ fn GoalCard(goal: GoalView, visit: String, manage: bool, actions: Actions) -> im
                 <ActionForm action=actions.rate attr:class="form" attr:novalidate=true>
                     <input type="hidden" name="id" value=id.to_string() />
                     <input type="hidden" name="visit" value=v1 />
-                    <Faces legend=td_string!(locale, goals.rate_legend).to_string() none=false error=None />
+                    <Faces legend=td_string!(locale, goals.rate_legend).to_string() name="face" none=false error=None />
                     <button class="button" type="submit">{td_string!(locale, goals.save_change)}</button>
                 </ActionForm>
                 <details class="more">
@@ -343,7 +349,7 @@ fn NewGoal(
                         <TextField name=name label=td_string!(locale, goals.step_label, n = n).to_string() value=value(key) error=field(key) max=text::STEP />
                     }).collect_view()}
                 </fieldset>
-                <Faces legend=td_string!(locale, goals.face_legend).to_string() none=true error=field("face") />
+                <Faces legend=td_string!(locale, goals.face_legend).to_string() name="form[face]" none=true error=field("face") value=value("face") />
                 <button class="button" type="submit">{td_string!(locale, goals.add_goal)}</button>
             </ActionForm>
         </details>

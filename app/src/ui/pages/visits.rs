@@ -335,6 +335,12 @@ pub fn VisitPage() -> impl IntoView {
                         {visit.may.goals.then(|| view! {
                             <p><a class="button button--secondary" href=format!("/clients/{}/goals?visit={}", visit.client_id, visit.id)>{td_string!(locale, goals.open_from_visit)}</a></p>
                         })}
+                        {visit.may.feedback.then(|| view! {
+                            <p><a class="button" href=format!("/visits/{}/feedback", visit.id)>{td_string!(locale, feedback.hand_over)}</a></p>
+                        })}
+                        {(visit.may.goals && visit.kind == crate::domain::visits::VisitKind::Review).then(|| view! {
+                            <p><a class="button" href=format!("/clients/{}/review?visit={}", visit.client_id, visit.id)>{td_string!(locale, reviews.open_from_visit)}</a></p>
+                        })}
                         <p><a href=format!("/clients/{}", visit.client_id)>{td_string!(locale, visits.to_client)}</a></p>
                     }.into_any()
                 })
