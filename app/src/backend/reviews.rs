@@ -202,7 +202,7 @@ async fn since(
             Some(StepDone { goal: goal_words.get(&s.goal_id)?.to_string(), step: s.words.clone(), on })
         })
         .collect();
-    steps_done.sort_by(|a, b| b.on.cmp(&a.on));
+    steps_done.sort_by_key(|s| std::cmp::Reverse(s.on));
     // A note is shown to whoever may read that visit: the policy decides here as on its page.
     let mut notes = Vec::new();
     for v in visits.iter().filter(|v| v.outcome_note.is_some()) {

@@ -39,6 +39,15 @@ impl Languages {
     }
 }
 
+/// The language a feedback screen asks in: Finnish, Swedish or English, Finnish otherwise.
+pub fn feedback_language(code: &str) -> &'static str {
+    match code.trim() {
+        "sv" => "sv",
+        "en" => "en",
+        _ => "fi",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -49,14 +58,5 @@ mod tests {
         assert_eq!(languages.to_stored(), "fi,en");
         assert_eq!(Languages::from_stored(&languages.to_stored()), languages);
         assert!(Languages::from_stored("").is_empty());
-    }
-}
-
-/// The language a feedback screen asks in: Finnish, Swedish or English, Finnish otherwise.
-pub fn feedback_language(code: &str) -> &'static str {
-    match code.trim() {
-        "sv" => "sv",
-        "en" => "en",
-        _ => "fi",
     }
 }
