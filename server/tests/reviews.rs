@@ -79,6 +79,26 @@ async fn the_review_meeting_is_proposed_for_the_due_date_with_an_invitation_to_e
         let response = call(&guide, &server, "/api/visits/book", &morning).await;
         assert!(response.status().is_success(), "{backend}: {}", response.text().await.unwrap());
 
+        // The social worker has another client's meeting there until noon.
+        let liisa = client_named(&server, "Liisa").await;
+        visit::ActiveModel {
+            client_id: Set(liisa.id),
+            guide_id: Set(liisa.guide_id.unwrap()),
+            social_worker_id: Set(matti.referred_by),
+            kind: Set("three_way".into()),
+            starts_at: Set(local(2027, 5, 12, 10, 30)),
+            ends_at: Set(local(2027, 5, 12, 12, 0)),
+            zone: Set("Europe/Helsinki".into()),
+            place: Set("Seinäjoki".into()),
+            status: Set("planned".into()),
+            sequence: Set(0),
+            created_at: Set(Utc::now()),
+            updated_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(&server.db.conn)
+        .await
+        .unwrap();
         let propose = |now| visits::propose_review_meetings(&server.db.conn, &server.url, now);
         assert_eq!(propose(local(2027, 4, 27, 10, 0)).await.unwrap(), 0, "{backend}: 15 days before");
         assert!(review_meetings(&server, matti.id).await.is_empty());
@@ -87,10 +107,10 @@ async fn the_review_meeting_is_proposed_for_the_due_date_with_an_invitation_to_e
         assert_eq!(propose(two_weeks_before).await.unwrap(), 1, "{backend}");
         let meetings = review_meetings(&server, matti.id).await;
         let [meeting] = meetings.as_slice() else { panic!("{backend}: one meeting, got {meetings:?}") };
-        // On the due date, right after the guide's visit at the same place.
+        // On the due date, once both the guide and the social worker are free at that place.
         assert_eq!(
             (meeting.starts_at, meeting.ends_at),
-            (local(2027, 5, 12, 10, 30), local(2027, 5, 12, 11, 30))
+            (local(2027, 5, 12, 12, 0), local(2027, 5, 12, 13, 0))
         );
         assert_eq!(meeting.guide_id, matti.guide_id.unwrap(), "{backend}");
         assert_eq!(meeting.social_worker_id, matti.referred_by, "{backend}");
@@ -294,6 +314,12 @@ async fn a_review_is_held_with_the_social_worker_and_moves_the_plan() {
         let page = review_page(&guide, &server, matti.id).await;
         assert_eq!(page.held.len(), 1);
         assert_eq!(page.held[0].decisions.len(), 2);
+        let shop_decision = page.held[0].decisions.iter().find(|d| d.decision.as_str() == "refine").unwrap();
+        assert_eq!(
+            (shop_decision.goal.as_str(), shop_decision.words.as_deref()),
+            ("Käyn kaupassa itse", Some("Käyn kaupassa itse kerran viikossa")),
+            "{backend}: the words it had then, and the new ones"
+        );
         assert!(page.since.unwrap().after_review, "{backend}: counted from the review now");
 
         // Another guide reads nothing of it.

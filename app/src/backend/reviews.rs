@@ -7,7 +7,6 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
 use sea_orm::ConnectionTrait;
 use sea_orm::{
     ActiveModelTrait,
@@ -20,7 +19,9 @@ use super::{
     clients,
     ctx::Ctx,
     db::{begin_write, decided_once},
-    entities::{goal, goal_rating, goal_step, guidance_period, review, review_goal_decision, visit},
+    entities::{
+        goal, goal_rating, goal_step, goal_wording, guidance_period, review, review_goal_decision, visit,
+    },
     error::stored,
     goals::{apply_change, authorized, insert_rating, parse_visit, visit_of},
     guidance::{self, local_date},
@@ -76,15 +77,23 @@ pub async fn page(ctx: &Ctx, client_id: ClientId, visit: Option<i64>) -> Result<
         .await?;
     let goal_ids: Vec<i64> = goals.iter().map(|g| g.id).collect();
     let review_ids: Vec<i64> = reviews.iter().map(|r| r.id).collect();
-    let decisions = if review_ids.is_empty() {
-        Vec::new()
+    let (decisions, wordings) = if review_ids.is_empty() {
+        (Vec::new(), Vec::new())
     } else {
-        review_goal_decision::Entity::find()
-            .filter(review_goal_decision::Column::ReviewId.is_in(review_ids))
+        let decisions = review_goal_decision::Entity::find()
+            .filter(review_goal_decision::Column::ReviewId.is_in(review_ids.clone()))
             .order_by_asc(review_goal_decision::Column::Id)
             .all(&ctx.db)
-            .await?
+            .await?;
+        // A goal refined in a review had, in that review, the words its history keeps.
+        let wordings = goal_wording::Entity::find()
+            .filter(goal_wording::Column::ReviewId.is_in(review_ids))
+            .all(&ctx.db)
+            .await?;
+        (decisions, wordings)
     };
+    let words_then: HashMap<(i64, i64), &str> =
+        wordings.iter().filter_map(|w| Some(((w.review_id?, w.goal_id), w.words.as_str()))).collect();
     let (steps, ratings) = if goal_ids.is_empty() {
         (Vec::new(), Vec::new())
     } else {
@@ -142,7 +151,12 @@ pub async fn page(ctx: &Ctx, client_id: ClientId, visit: Option<i64>) -> Result<
         let mut views = Vec::new();
         for d in decisions.iter().filter(|d| d.review_id == r.id) {
             views.push(DecisionView {
-                goal: words.get(&d.goal_id).copied().unwrap_or_default().to_owned(),
+                goal: words_then
+                    .get(&(r.id, d.goal_id))
+                    .or_else(|| words.get(&d.goal_id))
+                    .copied()
+                    .unwrap_or_default()
+                    .to_owned(),
                 decision: stored(&d.decision)?,
                 words: d.words.clone().or(d.reason.clone()),
                 face: review_faces.get(&(r.id, d.goal_id)).copied(),
@@ -289,8 +303,16 @@ pub async fn hold(ctx: &Ctx, client_id: ClientId, form: &ReviewFormData) -> Resu
     let visit = visit_of(&ctx.db, client.id, visit).await?;
 
     let txn = begin_write(&ctx.db).await?;
+    let mut current = guidance_period::Entity::find_by_id(period.id);
     if txn.get_database_backend() == DbBackend::Postgres {
-        guidance_period::Entity::find_by_id(period.id).lock(LockType::Update).one(&txn).await?;
+        current = current.lock(LockType::Update);
+    }
+    // The form was checked against this plan: changed or ended meanwhile, nothing is written.
+    let current = current.one(&txn).await?;
+    if current.is_none_or(|p| {
+        p.ended_at.is_some() || p.planned_end != period.planned_end || p.started_at != period.started_at
+    }) {
+        return Err(AppError::Conflict);
     }
     let same_day = review::Entity::find()
         .filter(review::Column::PeriodId.eq(period.id))
@@ -366,9 +388,4 @@ pub async fn hold(ctx: &Ctx, client_id: ClientId, form: &ReviewFormData) -> Resu
     decided_once(moved, AppError::Conflict)?;
     txn.commit().await?;
     Ok(())
-}
-
-/// The day the review form offers: the review meeting's, once it has come; else today.
-pub fn default_held_on(visit: Option<&VisitContext>, today: NaiveDate) -> NaiveDate {
-    visit.map(|v| v.date).filter(|d| *d <= today).unwrap_or(today)
 }

@@ -241,16 +241,18 @@ pub fn proposal_due(review_due: NaiveDate, today: NaiveDate) -> bool {
 
 /// The days a review meeting may be proposed on, in order: the review date itself (a weekend
 /// moves to the Friday before, or to Monday when that Friday is past), then the working days
-/// after it. Never a day before `today`.
+/// after it. Never today or earlier: a meeting needs a day's notice, and the job does not know
+/// which of today's hours are still to come.
 pub fn meeting_days(review_due: NaiveDate, today: NaiveDate) -> Vec<NaiveDate> {
+    let tomorrow = today + Duration::days(1);
     let back = match review_due.weekday() {
         Weekday::Sat => 1,
         Weekday::Sun => 2,
         _ => 0,
     };
     let mut day = review_due - Duration::days(back);
-    if day < today {
-        day = review_due.max(today);
+    if day < tomorrow {
+        day = review_due.max(tomorrow);
     }
     let mut days = Vec::with_capacity(WORKING_DAYS_TRIED);
     while days.len() < WORKING_DAYS_TRIED {
@@ -463,7 +465,9 @@ mod tests {
         assert_eq!(meeting_days(monday, d(2027, 2, 10)), [22, 23, 24, 25, 26].map(|n| d(2027, 2, n)));
         // Saturday the 27th moves to Friday the 26th, or to Monday when Friday is past.
         assert_eq!(meeting_days(d(2027, 2, 27), d(2027, 2, 10))[0], d(2027, 2, 26));
-        assert_eq!(meeting_days(d(2027, 2, 27), d(2027, 2, 27))[..2], [d(2027, 3, 1), d(2027, 3, 2)]);
+        assert_eq!(meeting_days(d(2027, 2, 27), d(2027, 2, 26))[..2], [d(2027, 3, 1), d(2027, 3, 2)]);
+        // A review due today is met tomorrow at the earliest.
+        assert_eq!(meeting_days(monday, monday)[0], d(2027, 2, 23));
         for days in [meeting_days(monday, monday), meeting_days(d(2027, 2, 28), d(2027, 2, 1))] {
             assert!(days.iter().all(|day| !matches!(day.weekday(), Weekday::Sat | Weekday::Sun)));
         }

@@ -140,6 +140,8 @@ pub(super) async fn lock_people(
 #[derive(Clone, Copy)]
 pub(super) enum Person {
     Staff(i64, ValidationCode),
+    /// A social worker, whose time is taken by the meetings they attend.
+    SocialWorker(i64),
     Client(i64),
 }
 
@@ -154,6 +156,7 @@ pub(super) async fn planned_around(
         Person::Staff(id, _) => {
             Condition::any().add(visit::Column::GuideId.eq(id)).add(visit::Column::DriverId.eq(id))
         }
+        Person::SocialWorker(id) => Condition::all().add(visit::Column::SocialWorkerId.eq(id)),
         Person::Client(id) => Condition::all().add(visit::Column::ClientId.eq(id)),
     };
     Ok(visit::Entity::find()
@@ -190,6 +193,7 @@ pub(super) async fn check_free(
                     (Clash::NoTimeToTravel { .. }, _) => ValidationCode::NoTimeToTravel,
                     (Clash::Overlap { .. }, Person::Staff(_, code)) => *code,
                     (Clash::Overlap { .. }, Person::Client(_)) => ValidationCode::ClientBusy,
+                    (Clash::Overlap { .. }, Person::SocialWorker(_)) => ValidationCode::OutOfRange,
                 };
                 return Err(AppError::invalid("start", code));
             }

@@ -80,12 +80,14 @@ pub async fn propose_review_meetings(
     let mailing = Mailing::detached(origin);
     let mut booked = 0;
     for period in periods {
-        match propose(db, &period, &mailing, now).await? {
-            Proposal::Booked => booked += 1,
-            Proposal::NoFreeTime => {
+        // One period that fails (a lock timeout, broken data) does not hold up the others.
+        match propose(db, &period, &mailing, now).await {
+            Ok(Proposal::Booked) => booked += 1,
+            Ok(Proposal::NoFreeTime) => {
                 tracing::warn!(period = period.id, "no free hour for the review meeting: book it by hand");
             }
-            Proposal::NotNeeded | Proposal::Taken => {}
+            Ok(Proposal::NotNeeded | Proposal::Taken) => {}
+            Err(error) => tracing::warn!(period = period.id, ?error, "could not propose the review meeting"),
         }
     }
     Ok(booked)
@@ -174,7 +176,7 @@ async fn book_meeting(
     let mut busy: Vec<Vec<Booking>> = Vec::with_capacity(3);
     for person in [
         Person::Staff(guide, ValidationCode::GuideBusy),
-        Person::Staff(social_worker, ValidationCode::GuideBusy),
+        Person::SocialWorker(social_worker),
         Person::Client(client.id),
     ] {
         busy.push(planned_around(txn, person, from, to).await?.iter().map(as_booking).collect());
