@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod clients;
+pub mod endings;
 pub mod feedback;
 pub mod goals;
 pub mod guidance;
@@ -116,6 +117,9 @@ pub const ENDPOINTS: &[Endpoint] = &[
     client_data("goals/steps/mark", Action::ManageGoals),
     client_data("reviews/for-client", Action::ViewGoals),
     client_data("reviews/hold", Action::ManageGoals),
+    client_data("endings/for-client", Action::ViewGoals),
+    client_data("endings/hold", Action::EndGuidance),
+    client_data("endings/summary", Action::ViewGoals),
     client_data("rewards/scheme", Action::ManageRewards),
     client_data("rewards/entry", Action::ManageRewards),
     guarded("mileage/month", Action::ViewMileage),

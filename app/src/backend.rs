@@ -11,6 +11,7 @@ pub mod ctx;
 pub mod db;
 pub mod demo;
 pub mod emails;
+pub mod endings;
 pub mod entities;
 pub mod error;
 pub mod goals;

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod clients;
+pub mod endings;
 pub mod error;
 pub mod feedback;
 pub mod forms;

@@ -1,6 +1,7 @@
 //! Pages and components. Everything here renders on the server into complete HTML; only
 //! `#[island]` components are hydrated in the browser.
 
+pub mod clipboard;
 pub mod components;
 pub mod explain;
 pub mod language;
@@ -83,6 +84,12 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/clients/:id/audit") view=pages::audit::ClientAuditPage ssr=SsrMode::Async />
                         <Route path=path!("/clients/:id/goals") view=pages::goals::GoalsPage ssr=SsrMode::Async />
                         <Route path=path!("/clients/:id/review") view=pages::reviews::ReviewPage ssr=SsrMode::Async />
+                        <Route path=path!("/clients/:id/ending") view=pages::endings::EndingPage ssr=SsrMode::Async />
+                        <Route
+                            path=path!("/clients/:id/ending/summary")
+                            view=pages::endings::SummaryPrintPage
+                            ssr=SsrMode::Async
+                        />
                         <Route path=path!("/admin/users") view=pages::staff::StaffListPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/users/new") view=pages::staff::InviteAccountPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/users/:id") view=pages::staff::EditAccountPage ssr=SsrMode::Async />

@@ -5,6 +5,7 @@
 
 use crate::{
     domain::{
+        ending::{FactorEffect, GoalOutcome, ServiceKind, SituationFactor},
         goals::GoalStatus,
         matching::{Contribution, Detail, Exclusion},
         outbox::MessageKind,
@@ -12,6 +13,7 @@ use crate::{
         referrals::{ContactChannel, ProposalResponse, ReferralStatus, TimelineEvent},
         reviews::{GoalDecisionKind, ReviewOutcome},
         rewards::{EntryKind, RewardUnit},
+        summary::{EvaluationPart, GoalInSummary, Line, Method, Part, Summary},
         visits::{VisitKind, VisitStatus},
     },
     dto::referrals::TopicView,
@@ -182,6 +184,7 @@ pub fn message_kind_text(kind: MessageKind, locale: Locale) -> &'static str {
         MessageKind::FirstContactOverdue => td_string!(locale, kinds.first_contact_overdue),
         MessageKind::MeetingInvitation => td_string!(locale, kinds.meeting_invitation),
         MessageKind::VisitReminder => td_string!(locale, kinds.visit_reminder),
+        MessageKind::SummaryReady => td_string!(locale, kinds.summary_ready),
     }
 }
 
@@ -289,5 +292,242 @@ pub fn goal_decision_text(decision: GoalDecisionKind, locale: Locale) -> &'stati
         GoalDecisionKind::Continue => td_string!(locale, reviews.decision_continue),
         GoalDecisionKind::Refine => td_string!(locale, reviews.decision_refine),
         GoalDecisionKind::Drop => td_string!(locale, reviews.decision_drop),
+    }
+}
+
+pub fn goal_outcome_text(outcome: GoalOutcome, locale: Locale) -> &'static str {
+    match outcome {
+        GoalOutcome::Reached => td_string!(locale, endings.outcome_reached),
+        GoalOutcome::PartlyReached => td_string!(locale, endings.outcome_partly_reached),
+        GoalOutcome::NotReached => td_string!(locale, endings.outcome_not_reached),
+    }
+}
+
+pub fn factor_text(factor: SituationFactor, locale: Locale) -> &'static str {
+    match factor {
+        SituationFactor::Housing => td_string!(locale, endings.factor_housing),
+        SituationFactor::Money => td_string!(locale, endings.factor_money),
+        SituationFactor::Health => td_string!(locale, endings.factor_health),
+        SituationFactor::SubstanceUse => td_string!(locale, endings.factor_substance_use),
+        SituationFactor::Relationships => td_string!(locale, endings.factor_relationships),
+        SituationFactor::DailyLife => td_string!(locale, endings.factor_daily_life),
+        SituationFactor::WorkOrStudy => td_string!(locale, endings.factor_work_or_study),
+        SituationFactor::OwnStrength => td_string!(locale, endings.factor_own_strength),
+    }
+}
+
+pub fn effect_text(effect: FactorEffect, locale: Locale) -> &'static str {
+    match effect {
+        FactorEffect::Helped => td_string!(locale, endings.effect_helped),
+        FactorEffect::Hindered => td_string!(locale, endings.effect_hindered),
+        FactorEffect::Neither => td_string!(locale, endings.effect_neither),
+    }
+}
+
+pub fn service_kind_text(kind: ServiceKind, locale: Locale) -> &'static str {
+    match kind {
+        ServiceKind::SocialServices => td_string!(locale, endings.service_social_services),
+        ServiceKind::Health => td_string!(locale, endings.service_health),
+        ServiceKind::Kela => td_string!(locale, endings.service_kela),
+        ServiceKind::Employment => td_string!(locale, endings.service_employment),
+        ServiceKind::Housing => td_string!(locale, endings.service_housing),
+        ServiceKind::MoneyAdvice => td_string!(locale, endings.service_money_advice),
+        ServiceKind::Education => td_string!(locale, endings.service_education),
+        ServiceKind::ThirdSector => td_string!(locale, endings.service_third_sector),
+        ServiceKind::PeerSupport => td_string!(locale, endings.service_peer_support),
+        ServiceKind::Other => td_string!(locale, endings.service_other),
+    }
+}
+
+pub fn method_text(method: Method, locale: Locale) -> &'static str {
+    match method {
+        Method::HomeVisits => td_string!(locale, endings.method_home_visits),
+        Method::Meetings => td_string!(locale, endings.method_meetings),
+        Method::Accompaniment => td_string!(locale, endings.method_accompaniment),
+        Method::Calls => td_string!(locale, endings.method_calls),
+        Method::ThreeWayMeetings => td_string!(locale, endings.method_three_way_meetings),
+        Method::Reviews => td_string!(locale, endings.method_reviews),
+        Method::Rides => td_string!(locale, endings.method_rides),
+        Method::Outings => td_string!(locale, endings.method_outings),
+    }
+}
+
+pub fn part_text(part: Part, locale: Locale) -> &'static str {
+    match part {
+        Part::Goals => td_string!(locale, endings.part_goals),
+        Part::Situation => td_string!(locale, endings.part_situation),
+        Part::Services => td_string!(locale, endings.part_services),
+        Part::Methods => td_string!(locale, endings.part_methods),
+    }
+}
+
+fn evaluation_part_text(part: EvaluationPart, locale: Locale) -> &'static str {
+    match part {
+        EvaluationPart::StartedFrom => td_string!(locale, endings.said_started_from),
+        EvaluationPart::NowAt => td_string!(locale, endings.said_now_at),
+        EvaluationPart::WhatHelped => td_string!(locale, endings.said_what_helped),
+    }
+}
+
+/// Tenths as people here write them: "72,5" (a comma but in English), and "3" for whole ones.
+fn tenths_text(tenths: u64, locale: Locale) -> String {
+    let decimal = if locale == Locale::en { '.' } else { ',' };
+    match tenths % 10 {
+        0 => (tenths / 10).to_string(),
+        rest => format!("{}{decimal}{rest}", tenths / 10),
+    }
+}
+
+/// The summary for the official client record as plain text in `locale`: a title, the period,
+/// and AVAIN's four parts numbered, each line a sentence, so it pastes into any record system.
+pub fn summary_text(summary: &Summary, locale: Locale) -> String {
+    let mut out = vec![td_string!(locale, endings.summary_title).to_string()];
+    let mut said_heading = false;
+    for (n, section) in summary.sections.iter().enumerate() {
+        out.push(String::new());
+        out.push(format!("{}. {}", n + 1, part_text(section.part, locale)));
+        for line in &section.lines {
+            match line {
+                Line::Period { started_on, ended_on } => out.push(td_string!(
+                    locale,
+                    endings.summary_period,
+                    start = day_text(*started_on, locale),
+                    end = day_text(*ended_on, locale)
+                )),
+                Line::Goal(goal) => out.push(format!("- {}", goal_sentence(goal, locale))),
+                Line::ClientSaid { part, words } => {
+                    if !said_heading {
+                        out.push(td_string!(locale, endings.said_heading).to_string());
+                        said_heading = true;
+                    }
+                    out.push(format!("- {}: \"{words}\"", evaluation_part_text(*part, locale)));
+                }
+                Line::Factor { factor, effect } => {
+                    out.push(format!("- {}: {}", factor_text(*factor, locale), effect_text(*effect, locale)))
+                }
+                Line::Service { kind, name, newly_connected } => {
+                    let mut text = format!("- {}", service_kind_text(*kind, locale));
+                    if let Some(name) = name {
+                        text.push_str(&format!(": {name}"));
+                    }
+                    if *newly_connected {
+                        text.push_str(&format!(" ({})", td_string!(locale, endings.service_new)));
+                    }
+                    out.push(text);
+                }
+                Line::Method { method, count, minutes, km_tenths } => {
+                    let amount = if *method == Method::Rides {
+                        td_string!(locale, endings.km, km = tenths_text(u64::from(*km_tenths), locale))
+                    } else {
+                        // Hours to the nearest tenth.
+                        let tenths = (u64::from(*minutes) + 3) / 6;
+                        td_string!(locale, endings.hours, hours = tenths_text(tenths, locale))
+                    };
+                    out.push(format!(
+                        "- {}: {}, {amount}",
+                        method_text(*method, locale),
+                        td_string!(locale, endings.times, count = i64::from(*count))
+                    ));
+                }
+                Line::NothingRecorded => out.push(td_string!(locale, endings.nothing_recorded).to_string()),
+            }
+        }
+    }
+    out.join("\n") + "\n"
+}
+
+fn goal_sentence(goal: &GoalInSummary, locale: Locale) -> String {
+    let how = match goal.outcome {
+        Some(outcome) => goal_outcome_text(outcome, locale),
+        None => goal_status_text(goal.status, locale),
+    };
+    let mut parts = vec![format!("\"{}\": {how}.", goal.words)];
+    if let Some(reason) = &goal.let_go_because {
+        parts.push(td_string!(locale, endings.let_go_because, reason = reason.as_str()));
+    }
+    if goal.steps > 0 {
+        parts.push(td_string!(locale, endings.steps, done = goal.steps_done, all = goal.steps));
+    }
+    match (goal.first, goal.last) {
+        (Some(first), Some(last)) => {
+            parts.push(td_string!(locale, endings.faces, first = first.value(), last = last.value()))
+        }
+        (Some(only), None) | (None, Some(only)) => {
+            parts.push(td_string!(locale, endings.face_once, face = only.value()))
+        }
+        (None, None) => {}
+    }
+    parts.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::*;
+    use crate::domain::{
+        ending::{ClientEvaluation, Factor, ServiceUsed},
+        summary::{DoneVisit, SummaryInput, summary},
+    };
+
+    fn input() -> SummaryInput {
+        SummaryInput {
+            started_on: NaiveDate::from_ymd_opt(2026, 9, 1).unwrap(),
+            ended_on: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+            goals: vec![GoalInSummary {
+                words: "Käyn kaupassa itse".into(),
+                status: GoalStatus::Reached,
+                outcome: Some(GoalOutcome::Reached),
+                first: Face::new(2),
+                last: Face::new(4),
+                steps_done: 2,
+                steps: 3,
+                let_go_because: None,
+            }],
+            evaluation: ClientEvaluation {
+                what_helped: Some("Kun joku tuli mukaan".into()),
+                ..Default::default()
+            },
+            factors: vec![Factor { factor: SituationFactor::Housing, effect: FactorEffect::Helped }],
+            services: vec![ServiceUsed { kind: ServiceKind::Kela, name: None, newly_connected: true }],
+            visits: vec![
+                DoneVisit { kind: VisitKind::HomeVisit, minutes: 90, ride_km_tenths: None },
+                DoneVisit { kind: VisitKind::Accompaniment, minutes: 125, ride_km_tenths: Some(425) },
+            ],
+            outings: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_summary_reads_as_four_numbered_parts_in_each_language() {
+        for (locale, parts, title) in [
+            (
+                Locale::fi,
+                ["1. Asiakkaan tavoitteet", "2. ", "3. Palvelut", "4. Työmenetelmät"],
+                "Kokemusohjauksen",
+            ),
+            (Locale::sv, ["1. ", "2. ", "3. ", "4. "], ""),
+            (Locale::en, ["1. ", "2. ", "3. ", "4. "], ""),
+        ] {
+            let text = summary_text(&summary(&input()), locale);
+            assert!(text.starts_with(title), "{locale:?}: {text}");
+            let headings: Vec<&str> =
+                text.lines().filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_digit())).collect();
+            assert_eq!(headings.len(), 4, "{locale:?}: {text}");
+            for (heading, start) in headings.iter().zip(parts) {
+                assert!(heading.starts_with(start), "{locale:?}: {heading}");
+            }
+            // The client's words stay as they said them, whatever the language around them.
+            assert!(text.contains("Käyn kaupassa itse"), "{locale:?}: {text}");
+            assert!(text.contains("\"Kun joku tuli mukaan\""), "{locale:?}: {text}");
+            assert!(text.ends_with('\n'));
+        }
+        let finnish = summary_text(&summary(&input()), Locale::fi);
+        assert!(finnish.contains("Kela (uusi yhteys ohjauksen aikana)"), "{finnish}");
+        // 125 minutes is 2.1 hours, 42.5 km written the Finnish way.
+        assert!(finnish.contains("Saattaen asiointi: 1 kerta, 2,1 h"), "{finnish}");
+        assert!(finnish.contains("Kyydit: 1 kerta, 42,5 km"), "{finnish}");
+        let english = summary_text(&summary(&input()), Locale::en);
+        assert!(english.contains("42.5 km"), "{english}");
     }
 }

@@ -121,6 +121,20 @@ const REVIEW: &[Field] = &[
     opt("visit", Choice),
 ];
 
+// Every field of the ending has a default; the per-goal and per-service fields are lines.
+const ENDING: &[Field] = &[
+    opt("held_on", Choice),
+    opt("started_from", Text),
+    opt("now_at", Text),
+    opt("what_helped", Text),
+    opt("guide_note", Text),
+    opt("social_worker_note", Text),
+    opt("lines[factor_housing]", Choice),
+    opt("lines[service_1_kind]", Choice),
+    opt("lines[service_1_name]", Text),
+    opt("lines[service_1_new]", Choice),
+];
+
 const FEEDBACK: &[Field] = &[
     opt("talked_about_what_matters", Choice),
     opt("got_help", Choice),
@@ -211,6 +225,8 @@ fn arguments(path: &str) -> &'static [Field] {
         "feedback/give" => args![req("visit", Id), req("answers", Form(FEEDBACK))],
         "reviews/for-client" => args![req("client_id", Id), opt("visit", Id)],
         "reviews/hold" => args![req("client_id", Id), req("form", Form(REVIEW))],
+        "endings/for-client" | "endings/summary" => args![req("client_id", Id)],
+        "endings/hold" => args![req("client_id", Id), req("form", Form(ENDING))],
         "rewards/scheme" => args![req("client_id", Id), req("form", Form(SCHEME)), opt("visit", Choice)],
         "rewards/entry" => {
             args![req("client_id", Id), req("kind", Choice), req("line", Id), opt("visit", Choice)]

@@ -12,8 +12,8 @@ use std::{
 use app::{
     api::{Access, ENDPOINTS},
     backend::entities::{
-        audit_event, client, consent, goal, goal_step, proposal, referral, reward_rule, reward_scheme,
-        transfer, user, visit,
+        audit_event, client, consent, ending, goal, goal_step, guidance_period, proposal, referral,
+        reward_rule, reward_scheme, transfer, user, visit,
     },
     domain::{
         ids::UserId,
@@ -230,6 +230,41 @@ async fn case(world: &World, stage: Stage) -> Case {
         None
     };
     Case { client, referral, consent, proposal, transfer }
+}
+
+/// A client whose guidance with the other guide ended, with the summary made at the ending:
+/// the period is closed and the client has no guide, as holding an ending leaves them.
+async fn ended_of(world: &World) -> i64 {
+    let case = case(world, Stage::Active).await;
+    let db = &world.server.db.conn;
+    let now = chrono::Utc::now();
+    let period = guidance_period::Entity::find()
+        .filter(guidance_period::Column::ClientId.eq(case.client))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut closed: guidance_period::ActiveModel = period.clone().into();
+    closed.ended_at = Set(Some(now));
+    closed.update(db).await.unwrap();
+    let mut without_guide: client::ActiveModel =
+        client::Entity::find_by_id(case.client).one(db).await.unwrap().unwrap().into();
+    without_guide.guide_id = Set(None);
+    without_guide.update(db).await.unwrap();
+    ending::ActiveModel {
+        client_id: Set(case.client),
+        period_id: Set(period.id),
+        held_on: Set(now.date_naive()),
+        summary_text: Set(Some("Yhteenveto".into())),
+        summary_made_at: Set(Some(now)),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    case.client
 }
 
 /// A day of its own for each booking the fixtures make, so that no two of them clash.
@@ -594,6 +629,20 @@ async fn fixture(world: &World, path: &str, caller: &str) -> (Vec<(&'static str,
             let case = case(world, Stage::Active).await;
             let form = vec![("client_id", id(case.client)), ("form[outcome]", "continue".into())];
             (form, Resource::Client { guide: guided_by, referred_by })
+        }
+        "endings/for-client" => {
+            let case = case(world, Stage::Active).await;
+            (vec![("client_id", id(case.client))], Resource::Client { guide: guided_by, referred_by })
+        }
+        "endings/hold" => {
+            let case = case(world, Stage::Active).await;
+            let form =
+                vec![("client_id", id(case.client)), ("form[what_helped]", "Se että joku tuli".into())];
+            (form, Resource::Client { guide: guided_by, referred_by })
+        }
+        "endings/summary" => {
+            let client = ended_of(world).await;
+            (vec![("client_id", id(client))], Resource::Client { guide: None, referred_by })
         }
         "rewards/scheme" => {
             let case = case(world, Stage::Active).await;

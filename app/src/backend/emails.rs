@@ -102,6 +102,9 @@ pub enum Notice {
     GuideProposed,
     GuideAccepted,
     TransferApproved,
+    /// "The summary of a guidance you referred is ready for the client record" (to the social
+    /// worker), never whose.
+    SummaryReady,
 }
 
 impl Notice {
@@ -112,6 +115,7 @@ impl Notice {
             Notice::GuideProposed => MessageKind::GuideProposed,
             Notice::GuideAccepted => MessageKind::GuideAccepted,
             Notice::TransferApproved => MessageKind::TransferApproved,
+            Notice::SummaryReady => MessageKind::SummaryReady,
         }
     }
 
@@ -137,6 +141,10 @@ impl Notice {
             Notice::TransferApproved => (
                 td_string!(locale, email.transfer_approved.subject).to_string(),
                 td_string!(locale, email.transfer_approved.text, name = name, link = link),
+            ),
+            Notice::SummaryReady => (
+                td_string!(locale, email.summary_ready.subject).to_string(),
+                td_string!(locale, email.summary_ready.text, name = name, link = link),
             ),
         }
     }

@@ -196,7 +196,7 @@ pub async fn update_plan(
 pub async fn close_period(
     db: &impl ConnectionTrait,
     period_id: i64,
-    reason: &str,
+    reason: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let closed = guidance_period::Entity::update_many()
@@ -219,29 +219,44 @@ pub async fn end(ctx: &Ctx, id: ClientId, reason: &str) -> Result<(), AppError> 
         text::required_text(reason, text::REASON).map_err(|code| AppError::invalid("reason", code))?;
     let txn = begin_write(&ctx.db).await?;
     let period = open_period(&txn, client.id).await?.ok_or(AppError::Conflict)?;
-    close_period(&txn, period.id, &reason, ctx.now).await?;
-    set_guide(&txn, client.id, None, ctx.now).await?;
-    visits::cancel_after_ending(&txn, &client, Some(ctx.actor_id()), &ctx.mailing, ctx.now).await?;
-    if let Some(referral) = current_referral(&txn, client.id).await?
+    close_guidance(&txn, ctx, &client, &period, Some(&reason)).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Closes the open `period` inside the caller's transaction: the period ends (`reason` is `None`
+/// when it was ended together at the ending meeting, whose record says the rest), the client has
+/// no named guide, planned visits from now on are cancelled with the people told, and the
+/// referral moves to ended.
+pub async fn close_guidance(
+    txn: &impl ConnectionTrait,
+    ctx: &Ctx,
+    client: &client::Model,
+    period: &guidance_period::Model,
+    reason: Option<&str>,
+) -> Result<(), AppError> {
+    close_period(txn, period.id, reason, ctx.now).await?;
+    set_guide(txn, client.id, None, ctx.now).await?;
+    visits::cancel_after_ending(txn, client, Some(ctx.actor_id()), &ctx.mailing, ctx.now).await?;
+    if let Some(referral) = current_referral(txn, client.id).await?
         && let Some(status) = ReferralStatus::parse(&referral.status).and_then(|s| next_status(s, Step::End))
     {
         let referral_id = referral.id;
         let mut update = referral.into_active_model();
         update.status = Set(status.as_str().to_owned());
         update.updated_at = Set(ctx.now);
-        update.update(&txn).await?;
+        update.update(txn).await?;
         referral_event::ActiveModel {
             id: NotSet,
             referral_id: Set(referral_id),
             event: Set(status.as_str().to_owned()),
             at: Set(ctx.now),
             actor_id: Set(Some(ctx.actor_id())),
-            note: Set(Some(reason.clone())),
+            note: Set(reason.map(str::to_owned)),
         }
-        .insert(&txn)
+        .insert(txn)
         .await?;
     }
-    txn.commit().await?;
     Ok(())
 }
 
@@ -338,7 +353,7 @@ pub async fn decide_transfer(
             .await?;
         let period = open_period(&txn, client_id).await?.ok_or(AppError::Conflict)?;
         let referral_id = period.referral_id;
-        close_period(&txn, period.id, "transfer", ctx.now).await?;
+        close_period(&txn, period.id, Some("transfer"), ctx.now).await?;
         start_period(&txn, client_id, to.0, referral_id, ctx.now).await?;
         visits::hand_over(&txn, client_id, period.guide_id, to.0, &ctx.mailing, ctx.now).await?;
         if let Some(referral) = current_referral(&txn, client_id).await? {

@@ -26,6 +26,8 @@ pub enum MessageKind {
     MeetingInvitation,
     /// A reminder the day before a visit.
     VisitReminder,
+    /// The ending was held and its summary for the client record waits (to the social worker).
+    SummaryReady,
 }
 
 impl MessageKind {
@@ -40,6 +42,7 @@ impl MessageKind {
             MessageKind::FirstContactOverdue => "first_contact_overdue",
             MessageKind::MeetingInvitation => "meeting_invitation",
             MessageKind::VisitReminder => "visit_reminder",
+            MessageKind::SummaryReady => "summary_ready",
         }
     }
 

@@ -156,6 +156,47 @@ pub fn TextField(
     }
 }
 
+/// A labelled text area with its hint and, after a refused post, its error and the text typed;
+/// the hint and the error are read out with it.
+#[component]
+pub fn TextArea(
+    #[prop(into)] name: String,
+    #[prop(into)] label: String,
+    #[prop(default = None)] value: Option<String>,
+    #[prop(default = None)] error: Option<ValidationCode>,
+    #[prop(optional, into)] hint: Option<String>,
+    /// The most characters the server takes.
+    max: usize,
+) -> impl IntoView {
+    let locale = locale();
+    let id = field_id(&name);
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let described_by = [hint.as_ref().map(|_| hint_id.clone()), error.map(|_| error_id.clone())]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            {hint.map(|hint| view! { <span class="field__hint" id=hint_id.clone()>{hint}</span> })}
+            {error.map(|code| {
+                view! { <span class="field__error" id=error_id.clone()>{validation_text(locale, code)}</span> }
+            })}
+            <textarea
+                id=id
+                name=name
+                maxlength=max.to_string()
+                aria-invalid=error.map(|_| "true")
+                aria-describedby=(!described_by.is_empty()).then_some(described_by)
+            >
+                {value}
+            </textarea>
+        </div>
+    }
+}
+
 /// The kept value of a field of `form` after a refused post.
 pub fn kept(form: &str, field: &str) -> Option<String> {
     use_context::<FormFlash>().and_then(|flash| flash.value(form, field))

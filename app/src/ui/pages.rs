@@ -1,5 +1,6 @@
 pub mod audit;
 pub mod clients;
+pub mod endings;
 pub mod feedback;
 pub mod goals;
 pub mod guides;

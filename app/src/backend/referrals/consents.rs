@@ -100,7 +100,7 @@ async fn stop_sharing(
 ) -> Result<(), AppError> {
     let client_id = client.id;
     if let Some(period) = guidance::open_period(txn, client_id).await? {
-        guidance::close_period(txn, period.id, why, now).await?;
+        guidance::close_period(txn, period.id, Some(why), now).await?;
     }
     visits::cancel_after_ending(txn, client, actor, mailing, now).await?;
     let mut row = find::<client::Entity>(txn, client_id).await?.into_active_model();

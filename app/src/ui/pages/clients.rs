@@ -164,6 +164,7 @@ pub fn ClientPage() -> impl IntoView {
                         {may.view_goals.then(|| view! {
                             <p><a class="button button--secondary" href=format!("/clients/{}/goals", client.id)>{t!(i18n, goals.open_from_card)}</a></p>
                             <p><a class="button button--secondary" href=format!("/clients/{}/review", client.id)>{t!(i18n, reviews.open_from_card)}</a></p>
+                            <p><a class="button button--secondary" href=format!("/clients/{}/ending", client.id)>{t!(i18n, endings.open_from_card)}</a></p>
                         })}
                         {(may.plan_visit || !visits.is_empty()).then(|| view! {
                             <section aria-labelledby="visits-heading">

@@ -132,6 +132,7 @@ fn AgendaPage(week: bool) -> impl IntoView {
     let query = use_query_map().get_untracked();
     let offset: i32 = query.get("offset").and_then(|o| o.parse().ok()).unwrap_or(0);
     let recorded = query.get("recorded").is_some();
+    let ended = query.get("ended").is_some();
     let days = Resource::new_blocking(move || (week, offset), |(week, offset)| agenda(week, offset));
     let title = if week { t_string!(i18n, visits.week_title) } else { t_string!(i18n, visits.today_title) };
     let base = if week { "/week" } else { "/today" };
@@ -143,6 +144,7 @@ fn AgendaPage(week: bool) -> impl IntoView {
             <a href="/week" aria-current=(week && offset == 0).then_some("page")>{t!(i18n, visits.this_week)}</a>
         </nav>
         {recorded.then(|| view! { <OkNotice text=t_string!(i18n, visits.recorded).to_string() /> })}
+        {ended.then(|| view! { <OkNotice text=t_string!(i18n, endings.ended_notice).to_string() /> })}
         {loaded(days, move |agenda| {
             {
                 let locale = i18n.get_locale_untracked();
