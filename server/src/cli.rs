@@ -50,6 +50,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 app::backend::demo::seed_goals(&app.state.db)
                     .await
                     .map_err(|e| anyhow::anyhow!("seeding demo goals failed: {e:?}"))?;
+                app::backend::demo::seed_ending(&app.state.db, &url)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("seeding the demo ending failed: {e:?}"))?;
                 print_demo(&url, seeded);
             }
             tracing::info!(%url, "listening");

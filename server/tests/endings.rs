@@ -243,3 +243,24 @@ async fn the_guide_holds_the_ending_and_the_social_worker_is_told_the_summary_wa
         assert!(!summary.text.contains(GUIDE_NOTE), "{backend}");
     }
 }
+
+#[tokio::test]
+async fn the_demo_has_one_ended_guidance_with_its_summary() {
+    for server in demo_servers().await {
+        let backend = server.db.backend;
+        let db = &server.db.conn;
+        app::backend::demo::seed_goals(db).await.unwrap();
+        app::backend::demo::seed_ending(db, &server.url).await.unwrap();
+        app::backend::demo::seed_ending(db, &server.url).await.unwrap();
+        assert_eq!(endings(&server).await, 1, "{backend}: seeded once");
+        let tarja = client_named(&server, "Tarja").await;
+        assert_eq!(tarja.guide_id, None, "{backend}: her guidance ended");
+        assert!(open_period(&server, tarja.id).await.is_none());
+        let social_worker = server.signed_in(demo::SOCIAL_WORKER).await;
+        let page = ending_page(&social_worker, &server, tarja.id).await;
+        let summary = page.held.and_then(|h| h.summary).expect("the summary");
+        assert!(summary.contains("Pääsen kirjastoon ja takaisin bussilla"), "{backend}: {summary}");
+        assert!(summary.contains("Kyydit: 2 kertaa"), "{backend}: the rides are counted: {summary}");
+        assert!(!summary.contains("lukupiirissä."), "{backend}: the guide's note stays out: {summary}");
+    }
+}

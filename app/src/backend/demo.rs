@@ -20,9 +20,11 @@ use crate::{
     dto::{AppError, accounts::AccountForm},
 };
 
+mod ending;
 mod goals;
 mod people;
 
+pub use ending::seed_ending;
 pub use goals::seed_goals;
 use people::{CLIENTS, GUIDES};
 
