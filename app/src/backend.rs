@@ -23,6 +23,7 @@ pub mod outbox_admin;
 pub mod passwords;
 pub mod people;
 pub mod referrals;
+pub mod retention;
 pub mod reviews;
 pub mod rewards;
 pub mod session_store;

@@ -121,6 +121,11 @@ pub struct Config {
     #[arg(long, env = "RINNALLA_KM_RATE_CENTS", default_value_t = 52)]
     pub km_rate_cents: u32,
 
+    /// Months a client's personal details are kept after their guidance closed; then they are
+    /// cleared and only counts stay (the official record is the social worker's system).
+    #[arg(long, env = "RINNALLA_RETENTION_MONTHS", default_value_t = app::domain::retention::DEFAULT_MONTHS)]
+    pub retention_months: u32,
+
     /// Seconds to let running requests finish after SIGTERM.
     #[arg(long, env = "RINNALLA_SHUTDOWN_GRACE_SECS", default_value_t = 20)]
     pub shutdown_grace_secs: u64,

@@ -1,12 +1,13 @@
 //! Background work inside the server: the outbox sender; first-contact escalations and visit
-//! reminders; housekeeping of expired sessions and old sign-in failures.
+//! reminders; housekeeping of expired sessions and old sign-in failures; retention.
 
 use std::time::Duration;
 
-use app::backend::{AppState, auth, outbox, referrals, session_store::DbSessionStore, visits};
+use app::backend::{AppState, auth, outbox, referrals, retention, session_store::DbSessionStore, visits};
 use tower_sessions::ExpiredDeletion;
 
 const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(5 * 60);
+const RETENTION_EVERY_ROUNDS: u32 = 12;
 
 #[derive(Debug, Clone)]
 pub struct WorkerSettings {
@@ -42,8 +43,23 @@ async fn send_outbox(state: AppState, poll: Duration) {
 async fn housekeeping(state: AppState) {
     let store = DbSessionStore::new(state.db.clone());
     let mut tick = tokio::time::interval(HOUSEKEEPING_EVERY);
+    let mut rounds: u32 = 0;
     loop {
         tick.tick().await;
+        // Retention once an hour (and at start): a day's precision is all it needs.
+        if rounds % RETENTION_EVERY_ROUNDS == 0 {
+            match retention::run(&state.db, state.settings.retention_months, chrono::Utc::now()).await {
+                Ok(run) if run == retention::Run::default() => {}
+                Ok(run) => tracing::info!(
+                    cleared = run.cleared,
+                    failed = run.failed,
+                    mails_deleted = run.mails_deleted,
+                    "retention: details of closed guidance cleared"
+                ),
+                Err(error) => tracing::warn!(?error, "could not run retention"),
+            }
+        }
+        rounds = rounds.wrapping_add(1);
         if let Err(error) = store.delete_expired().await {
             tracing::warn!(%error, "could not delete expired sessions");
         }

@@ -1,7 +1,8 @@
 //! One guidance already ended, so that a newcomer sees an ending and its summary for the
 //! official client record: Tarja, referred by Sami a little over three months ago and guided
 //! by Merja, with two goals, the visits and rides they did, and the ending held two days ago
-//! with Sami. The ending goes through the same code as a real one (`endings::hold`), so the
+//! with Sami; and Sirpa's and Kalevi's guidance near their planned end, open, to end yourself.
+//! The ending goes through the same code as a real one (`endings::hold`), so the
 //! demo shows what that code makes, not a hand-written copy of it.
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
@@ -16,7 +17,7 @@ use crate::{
         auth,
         ctx::{Ctx, Mailing},
         endings,
-        entities::{client, consent, ending, goal, goal_rating, goal_step, referral, ride_leg, user, visit},
+        entities::{client, consent, goal, goal_rating, goal_step, referral, ride_leg, user, visit},
         guidance::{self, local_date},
     },
     domain::{ids::UserId, policy::Actor, time::HELSINKI},
@@ -38,6 +39,53 @@ const GOALS: [SeededGoal; 2] = [
     ("Hoidan vuokran ajallaan", &[("Teen e-laskun vuokrasta", 70)], &[(98, 2), (50, 3)]),
 ];
 
+/// A client as seeded here.
+struct GuidedClient {
+    name: &'static str,
+    place: &'static str,
+    needs: &'static str,
+    words: &'static str,
+}
+
+const TARJA: GuidedClient = GuidedClient {
+    name: "Tarja",
+    place: "Seinäjoki",
+    needs: "mental_health,loneliness",
+    words: "Haluaisin uskaltaa liikkua kaupungilla yksin.",
+};
+
+/// Two guidances near their planned end, still open, for trying the ending yourself.
+const NEAR_THE_END: [(GuidedClient, &str, SeededGoal); 2] = [
+    (
+        GuidedClient {
+            name: "Sirpa",
+            place: "Lapua",
+            needs: "loneliness",
+            words: "Haluaisin löytää jonkin harrastuksen.",
+        },
+        "merja.hautala@rinnalla.example",
+        (
+            "Käyn uimahallissa kerran viikossa",
+            &[("Ostan sarjakortin", 60), ("Käyn ensimmäisen kerran", 40)],
+            &[(98, 2), (40, 4)],
+        ),
+    ),
+    (
+        GuidedClient {
+            name: "Kalevi",
+            place: "Kauhava",
+            needs: "long_unemployment",
+            words: "En tiedä, mistä aloittaa työnhaun.",
+        },
+        "mikko.ranta@rinnalla.example",
+        (
+            "Teen ansioluettelon",
+            &[("Kirjoitan työpaikat ylös", 70), ("Käyn työpajalla", 35)],
+            &[(98, 1), (35, 3)],
+        ),
+    ),
+];
+
 /// (days ago, kind, minutes, ride legs in tenths of a kilometre)
 const VISITS: [(i64, &str, i64, &[i32]); 6] = [
     (97, "three_way", 60, &[]),
@@ -48,29 +96,20 @@ const VISITS: [(i64, &str, i64, &[i32]); 6] = [
     (30, "home_visit", 60, &[]),
 ];
 
-async fn account(db: &impl sea_orm::ConnectionTrait, email: &str) -> Result<user::Model, AppError> {
-    user::Entity::find().filter(user::Column::Email.eq(email)).one(db).await?.ok_or(AppError::NotFound)
-}
-
-/// Adds Tarja's ended guidance once (nothing when an ending exists already).
-pub async fn seed_ending(db: &DatabaseConnection, origin: &str) -> Result<(), AppError> {
-    if ending::Entity::find().count(db).await? > 0 {
-        return Ok(());
-    }
-    let now = Utc::now();
-    let held_at = now - Duration::days(2);
-    let (social_worker, guide) = (account(db, SOCIAL_WORKER).await?, account(db, GUIDE).await?);
-    let submitted = now - Duration::days(100);
-    let day = |days: i64| -> NaiveDate { local_date(now) - Duration::days(days) };
-    let at = |days: i64| -> DateTime<Utc> { now - Duration::days(days) };
-
-    let txn = db.begin().await?;
-    let tarja = client::ActiveModel {
+/// A client referred by `social_worker` at `submitted` and guided by `guide` since the next day.
+async fn guided_client(
+    txn: &impl sea_orm::ConnectionTrait,
+    seed: &GuidedClient,
+    social_worker: i64,
+    guide: i64,
+    submitted: DateTime<Utc>,
+) -> Result<(client::Model, referral::Model), AppError> {
+    let row = client::ActiveModel {
         id: NotSet,
-        display_name: Set("Tarja".to_owned()),
-        municipality: Set("Seinäjoki".to_owned()),
-        guide_id: Set(Some(guide.id)),
-        referred_by: Set(Some(social_worker.id)),
+        display_name: Set(seed.name.to_owned()),
+        municipality: Set(seed.place.to_owned()),
+        guide_id: Set(Some(guide)),
+        referred_by: Set(Some(social_worker)),
         created_at: Set(submitted),
         updated_at: Set(submitted),
         phone: Set(Some("040 555 0198".to_owned())),
@@ -82,44 +121,57 @@ pub async fn seed_ending(db: &DatabaseConnection, origin: &str) -> Result<(), Ap
         needs_rides: Set(true),
         anonymised_at: Set(None),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     consent::ActiveModel {
         id: NotSet,
-        client_id: Set(tarja.id),
+        client_id: Set(row.id),
         purpose: Set("experience_guidance".to_owned()),
         shared_with: Set("Kokemusohjaaja ja koordinaattori: tarpeet ja yhteystiedot".to_owned()),
         given_at: Set(submitted),
         valid_until: Set(None),
         withdrawn_at: Set(None),
-        recorded_by: Set(Some(social_worker.id)),
+        recorded_by: Set(Some(social_worker)),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     let referral = referral::ActiveModel {
         id: NotSet,
-        client_id: Set(tarja.id),
-        referred_by: Set(Some(social_worker.id)),
-        needs: Set("mental_health,loneliness".to_owned()),
-        client_words: Set("Haluaisin uskaltaa liikkua kaupungilla yksin.".to_owned()),
+        client_id: Set(row.id),
+        referred_by: Set(Some(social_worker)),
+        needs: Set(seed.needs.to_owned()),
+        client_words: Set(seed.words.to_owned()),
         urgent: Set(false),
         status: Set("active".to_owned()),
         submitted_at: Set(submitted),
         first_contact_due: Set(crate::domain::referrals::first_contact_due(submitted)),
         first_contact_at: Set(Some(submitted + Duration::days(2))),
         first_contact_channel: Set(Some("call".to_owned())),
-        guide_id: Set(Some(guide.id)),
+        guide_id: Set(Some(guide)),
         updated_at: Set(submitted),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
-    guidance::start_period(&txn, tarja.id, guide.id, Some(referral.id), submitted + Duration::days(1))
-        .await?;
-    for (position, (words, steps, faces)) in GOALS.iter().enumerate() {
+    guidance::start_period(txn, row.id, guide, Some(referral.id), submitted + Duration::days(1)).await?;
+    Ok((row, referral))
+}
+
+/// The goals of a demo client, set at the first meeting 98 days ago, with steps and faces.
+async fn add_goals(
+    txn: &impl sea_orm::ConnectionTrait,
+    of: &client::Model,
+    referral: i64,
+    guide: i64,
+    goals: &[SeededGoal],
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let day = |days: i64| -> NaiveDate { local_date(now) - Duration::days(days) };
+    let at = |days: i64| -> DateTime<Utc> { now - Duration::days(days) };
+    for (position, (words, steps, faces)) in goals.iter().enumerate() {
         let row = goal::ActiveModel {
             id: NotSet,
-            client_id: Set(tarja.id),
-            referral_id: Set(Some(referral.id)),
+            client_id: Set(of.id),
+            referral_id: Set(Some(referral)),
             words: Set((*words).to_owned()),
             why: Set(None),
             status: Set("active".to_owned()),
@@ -129,11 +181,11 @@ pub async fn seed_ending(db: &DatabaseConnection, origin: &str) -> Result<(), Ap
             set_on: Set(day(98)),
             set_at_visit_id: Set(None),
             position: Set(position as i32),
-            created_by: Set(Some(guide.id)),
+            created_by: Set(Some(guide)),
             created_at: Set(at(98)),
             updated_at: Set(at(98)),
         }
-        .insert(&txn)
+        .insert(txn)
         .await?;
         for (i, (step, done)) in steps.iter().enumerate() {
             goal_step::ActiveModel {
@@ -143,10 +195,10 @@ pub async fn seed_ending(db: &DatabaseConnection, origin: &str) -> Result<(), Ap
                 position: Set(i as i32),
                 done_on: Set(Some(day(*done))),
                 done_visit_id: Set(None),
-                done_by: Set(Some(guide.id)),
+                done_by: Set(Some(guide)),
                 created_at: Set(at(98)),
             }
-            .insert(&txn)
+            .insert(txn)
             .await?;
         }
         for (days, face) in *faces {
@@ -157,13 +209,35 @@ pub async fn seed_ending(db: &DatabaseConnection, origin: &str) -> Result<(), Ap
                 face: Set(*face),
                 occasion: Set(if *days == 98 { "first_meeting" } else { "review" }.to_owned()),
                 review_id: Set(None),
-                recorded_by: Set(Some(guide.id)),
+                recorded_by: Set(Some(guide)),
                 created_at: Set(at(*days)),
             }
-            .insert(&txn)
+            .insert(txn)
             .await?;
         }
     }
+    Ok(())
+}
+
+async fn account(db: &impl sea_orm::ConnectionTrait, email: &str) -> Result<user::Model, AppError> {
+    user::Entity::find().filter(user::Column::Email.eq(email)).one(db).await?.ok_or(AppError::NotFound)
+}
+
+/// Adds Tarja's ended guidance and the two near their end, once (nothing when Tarja is there).
+pub async fn seed_ending(db: &DatabaseConnection, origin: &str) -> Result<(), AppError> {
+    if client::Entity::find().filter(client::Column::DisplayName.eq(TARJA.name)).count(db).await? > 0 {
+        return Ok(());
+    }
+    let now = Utc::now();
+    let held_at = now - Duration::days(2);
+    let (social_worker, guide) = (account(db, SOCIAL_WORKER).await?, account(db, GUIDE).await?);
+    let submitted = now - Duration::days(100);
+    let day = |days: i64| -> NaiveDate { local_date(now) - Duration::days(days) };
+    let at = |days: i64| -> DateTime<Utc> { now - Duration::days(days) };
+
+    let txn = db.begin().await?;
+    let (tarja, referral) = guided_client(&txn, &TARJA, social_worker.id, guide.id, submitted).await?;
+    add_goals(&txn, &tarja, referral.id, guide.id, &GOALS, now).await?;
     for (days, kind, minutes, legs) in VISITS {
         let starts = HELSINKI
             .from_local_datetime(&day(days).and_hms_opt(10, 0, 0).unwrap_or_default())
@@ -210,6 +284,11 @@ pub async fn seed_ending(db: &DatabaseConnection, origin: &str) -> Result<(), Ap
             .insert(&txn)
             .await?;
         }
+    }
+    for (seed, guide_email, goal) in &NEAR_THE_END {
+        let guide = account(&txn, guide_email).await?;
+        let (row, referral) = guided_client(&txn, seed, social_worker.id, guide.id, submitted).await?;
+        add_goals(&txn, &row, referral.id, guide.id, std::slice::from_ref(goal), now).await?;
     }
     txn.commit().await?;
 
