@@ -47,7 +47,7 @@ async fn housekeeping(state: AppState) {
     loop {
         tick.tick().await;
         // Retention once an hour (and at start): a day's precision is all it needs.
-        if rounds % RETENTION_EVERY_ROUNDS == 0 {
+        if rounds.is_multiple_of(RETENTION_EVERY_ROUNDS) {
             match retention::run(&state.db, state.settings.retention_months, chrono::Utc::now()).await {
                 Ok(run) if run == retention::Run::default() => {}
                 Ok(run) => tracing::info!(

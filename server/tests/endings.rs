@@ -212,7 +212,7 @@ async fn the_guide_holds_the_ending_and_the_social_worker_is_told_the_summary_wa
         let backend = server.db.backend;
         let liisa = client_named(&server, "Liisa").await;
         let guide = server.signed_in(demo::GUIDE_2).await;
-        let form = vec![
+        let form = [
             ("client_id", liisa.id.to_string()),
             ("form[what_helped]", "Kun joku lähti mukaan.".to_owned()),
             ("form[guide_note]", GUIDE_NOTE.to_owned()),
