@@ -15,6 +15,7 @@ pub mod languages;
 pub mod matching;
 pub mod navigation;
 pub mod outbox;
+pub mod outings;
 pub mod places;
 pub mod policy;
 pub mod ratings;
