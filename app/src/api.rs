@@ -15,6 +15,7 @@ pub mod guidance;
 pub mod guides;
 pub mod language;
 pub mod outbox;
+pub mod outings;
 pub mod referrals;
 #[cfg(feature = "ssr")]
 pub mod request;
@@ -122,6 +123,22 @@ pub const ENDPOINTS: &[Endpoint] = &[
     client_data("endings/summary", Action::ViewGoals),
     client_data("rewards/scheme", Action::ManageRewards),
     client_data("rewards/entry", Action::ManageRewards),
+    guarded("outings/choices", Action::PlanOuting),
+    guarded("outings/create", Action::PlanOuting),
+    guarded("outings/list", Action::ViewOutings),
+    client_data("outings/session", Action::ViewOutings),
+    client_data("outings/sign-up", Action::SignUpForOuting),
+    client_data("outings/cancel", Action::SignUpForOuting),
+    client_data("outings/confirm", Action::SignUpForOuting),
+    client_data("outings/move-up", Action::ManageOuting),
+    client_data("outings/own-transport", Action::ManageOuting),
+    guarded("outings/seats", Action::DriveForOuting),
+    guarded("outings/seats-withdraw", Action::DriveForOuting),
+    client_data("outings/pickups", Action::ViewPickups),
+    client_data("outings/assign", Action::ManageOuting),
+    client_data("outings/attendance", Action::ManageOuting),
+    guarded("outings/work", Action::RecordOutingWork),
+    guarded("outings/notes", Action::ManageOuting),
     guarded("mileage/month", Action::ViewMileage),
     guarded("calendar/status", Action::ManageOwnSettings),
     guarded("calendar/new-link", Action::ManageOwnSettings),

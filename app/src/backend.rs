@@ -20,6 +20,7 @@ pub mod guides;
 pub mod mail;
 pub mod outbox;
 pub mod outbox_admin;
+pub mod outings;
 pub mod passwords;
 pub mod people;
 pub mod referrals;

@@ -16,6 +16,7 @@ pub mod guidance;
 pub mod guides;
 pub mod language;
 pub mod outbox;
+pub mod outings;
 pub mod referrals;
 pub mod reviews;
 pub mod settings;

@@ -103,6 +103,18 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/visits/:id/feedback") view=pages::feedback::HandOverPage ssr=SsrMode::Async />
                         <Route path=path!("/feedback") view=pages::feedback::FeedbackResultsPage ssr=SsrMode::Async />
                         <Route path=path!("/mileage") view=pages::visits::MileagePage ssr=SsrMode::Async />
+                        <Route path=path!("/outings") view=pages::outings::OutingListPage ssr=SsrMode::Async />
+                        <Route path=path!("/outings/new") view=pages::outings::NewOutingPage ssr=SsrMode::Async />
+                        <Route
+                            path=path!("/outings/sessions/:id")
+                            view=pages::outings::OutingSessionPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=path!("/outings/sessions/:id/pickups")
+                            view=pages::outings::OutingPickupsPage
+                            ssr=SsrMode::Async
+                        />
                     </Routes>
                 </layout::Layout>
             </Router>

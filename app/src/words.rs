@@ -9,11 +9,13 @@ use crate::{
         goals::GoalStatus,
         matching::{Contribution, Detail, Exclusion},
         outbox::MessageKind,
+        outings::{OutingKind, SignupStatus},
         ratings::{Face, RatingOccasion},
         referrals::{ContactChannel, ProposalResponse, ReferralStatus, TimelineEvent},
         reviews::{GoalDecisionKind, ReviewOutcome},
         rewards::{EntryKind, RewardUnit},
         summary::{EvaluationPart, GoalInSummary, Line, Method, Part, Summary},
+        time::HELSINKI,
         visits::{VisitKind, VisitStatus},
     },
     dto::referrals::TopicView,
@@ -185,6 +187,9 @@ pub fn message_kind_text(kind: MessageKind, locale: Locale) -> &'static str {
         MessageKind::MeetingInvitation => td_string!(locale, kinds.meeting_invitation),
         MessageKind::VisitReminder => td_string!(locale, kinds.visit_reminder),
         MessageKind::SummaryReady => td_string!(locale, kinds.summary_ready),
+        MessageKind::OutingPlaceOffered => td_string!(locale, kinds.outing_place_offered),
+        MessageKind::OutingAnnounced => td_string!(locale, kinds.outing_announced),
+        MessageKind::CouncilAgenda => td_string!(locale, kinds.council_agenda),
     }
 }
 
@@ -458,6 +463,77 @@ fn goal_sentence(goal: &GoalInSummary, locale: Locale) -> String {
         (None, None) => {}
     }
     parts.join(" ")
+}
+
+pub fn outing_kind_text(kind: OutingKind, locale: Locale) -> &'static str {
+    match kind {
+        OutingKind::Outing => td_string!(locale, outings.kind_outing),
+        OutingKind::Group => td_string!(locale, outings.kind_group),
+        OutingKind::Council => td_string!(locale, outings.kind_council),
+    }
+}
+
+pub fn signup_status_text(status: SignupStatus, locale: Locale) -> &'static str {
+    match status {
+        SignupStatus::Confirmed => td_string!(locale, outings.status_confirmed),
+        SignupStatus::Offered => td_string!(locale, outings.status_offered),
+        SignupStatus::Waiting => td_string!(locale, outings.status_waiting),
+        SignupStatus::Cancelled => td_string!(locale, outings.status_cancelled),
+        SignupStatus::Lapsed => td_string!(locale, outings.status_lapsed),
+    }
+}
+
+/// A session's day and times the way people here write them: "to 10.12.2026 klo 17.00–19.00",
+/// "tors 10.12.2026 kl. 17.00–19.00", "Thu 2026-12-10, 17:00–19:00", in Helsinki time.
+pub fn session_time_text(
+    start: chrono::DateTime<chrono::Utc>,
+    end: chrono::DateTime<chrono::Utc>,
+    locale: Locale,
+) -> String {
+    use chrono::Datelike;
+    let (start, end) = (start.with_timezone(&HELSINKI), end.with_timezone(&HELSINKI));
+    let weekday = start.weekday().num_days_from_monday() as usize;
+    let day = day_text(start.date_naive(), locale);
+    match locale {
+        Locale::fi => {
+            let names = ["ma", "ti", "ke", "to", "pe", "la", "su"];
+            format!("{} {day} klo {}–{}", names[weekday], start.format("%-H.%M"), end.format("%-H.%M"))
+        }
+        Locale::sv => {
+            let names = ["mån", "tis", "ons", "tors", "fre", "lör", "sön"];
+            format!("{} {day} kl. {}–{}", names[weekday], start.format("%-H.%M"), end.format("%-H.%M"))
+        }
+        Locale::en => {
+            let names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+            format!("{} {day}, {}–{}", names[weekday], start.format("%H:%M"), end.format("%H:%M"))
+        }
+    }
+}
+
+/// A moment in Helsinki time: "10.12.2026 klo 17.00" / "kl. 17.00" / "2026-12-10 17:00".
+pub fn moment_text(at: chrono::DateTime<chrono::Utc>, locale: Locale) -> String {
+    let at = at.with_timezone(&HELSINKI);
+    let day = day_text(at.date_naive(), locale);
+    match locale {
+        Locale::fi => format!("{day} klo {}", at.format("%-H.%M")),
+        Locale::sv => format!("{day} kl. {}", at.format("%-H.%M")),
+        Locale::en => format!("{day} {}", at.format("%H:%M")),
+    }
+}
+
+/// A clock time in Helsinki, as each language writes it ("9.05", "09:05").
+pub fn clock_text(at: chrono::DateTime<chrono::Utc>, locale: Locale) -> String {
+    let at = at.with_timezone(&HELSINKI);
+    match locale {
+        Locale::fi | Locale::sv => at.format("%-H.%M").to_string(),
+        Locale::en => at.format("%H:%M").to_string(),
+    }
+}
+
+/// Euros from cents, with a decimal comma in Finnish and Swedish.
+pub fn euros_text(cents: u32, locale: Locale) -> String {
+    let text = format!("{}.{:02} €", cents / 100, cents % 100);
+    if locale == Locale::en { text } else { text.replace('.', ",") }
 }
 
 #[cfg(test)]

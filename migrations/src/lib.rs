@@ -10,6 +10,7 @@ mod m20261123_000005_visits;
 mod m20261201_000001_visit_integrity;
 mod m20261202_000001_goals;
 mod m20261203_000001_review_meetings;
+mod m20261204_000001_outings;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000001_visit_integrity::Migration),
             Box::new(m20261202_000001_goals::Migration),
             Box::new(m20261203_000001_review_meetings::Migration),
+            Box::new(m20261204_000001_outings::Migration),
         ]
     }
 }

@@ -53,6 +53,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 app::backend::demo::seed_ending(&app.state.db, &url)
                     .await
                     .map_err(|e| anyhow::anyhow!("seeding the demo ending failed: {e:?}"))?;
+                app::backend::demo::seed_outings(&app.state.db, &url)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("seeding the demo outings failed: {e:?}"))?;
                 print_demo(&url, seeded);
             }
             tracing::info!(%url, "listening");

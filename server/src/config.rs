@@ -121,6 +121,11 @@ pub struct Config {
     #[arg(long, env = "RINNALLA_KM_RATE_CENTS", default_value_t = 52)]
     pub km_rate_cents: u32,
 
+    /// A client council participant's travel is paid back at this bus-ticket price, in euro
+    /// cents per meeting attended (set it to the local single-ticket price).
+    #[arg(long, env = "RINNALLA_BUS_TICKET_CENTS", default_value_t = 300)]
+    pub bus_ticket_cents: u32,
+
     /// Months a client's personal details are kept after their guidance closed; then they are
     /// cleared and only counts stay (the official record is the social worker's system).
     #[arg(long, env = "RINNALLA_RETENTION_MONTHS", default_value_t = app::domain::retention::DEFAULT_MONTHS)]

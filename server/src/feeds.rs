@@ -45,7 +45,9 @@ pub async fn payroll(
     let Some(user) = request.user else { return error_response(&AppError::Unauthorized) };
     let month = file.strip_suffix(".csv").unwrap_or(&file);
     let ctx = state.ctx(user.actor(), request.request_id);
-    match visits::payroll_csv(&ctx, month, state.settings.km_rate_cents).await {
+    match visits::payroll_csv(&ctx, month, state.settings.km_rate_cents, state.settings.bus_ticket_cents)
+        .await
+    {
         Ok((name, csv)) => (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),

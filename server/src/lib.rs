@@ -78,6 +78,7 @@ impl Application {
             session_limits: config.session_limits(),
             trust_forwarded_for: config.trust_forwarded_for,
             km_rate_cents: config.km_rate_cents,
+            bus_ticket_cents: config.bus_ticket_cents,
             retention_months: config.retention_months,
         };
         let state = AppState {

@@ -1,9 +1,12 @@
 //! Background work inside the server: the outbox sender; first-contact escalations and visit
-//! reminders; housekeeping of expired sessions and old sign-in failures; retention.
+//! reminders; housekeeping of expired sessions and old sign-in failures; retention; outing
+//! places whose hold ran out.
 
 use std::time::Duration;
 
-use app::backend::{AppState, auth, outbox, referrals, retention, session_store::DbSessionStore, visits};
+use app::backend::{
+    AppState, auth, outbox, outings, referrals, retention, session_store::DbSessionStore, visits,
+};
 use tower_sessions::ExpiredDeletion;
 
 const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(5 * 60);
@@ -97,6 +100,28 @@ async fn housekeeping(state: AppState) {
                 state.outbox.wakeup.wake();
             }
             Err(error) => tracing::warn!(?error, "could not propose review meetings"),
+        }
+        // Held places whose time ran out pass to the next in line, whose guide is told.
+        match outings::pass_on_lapsed_offers(&state.db, &state.settings.public_origin, chrono::Utc::now())
+            .await
+        {
+            Ok(0) => {}
+            Ok(changed) => {
+                tracing::info!(changed, "outing places that were not confirmed passed on");
+                state.outbox.wakeup.wake();
+            }
+            Err(error) => tracing::warn!(?error, "could not pass on lapsed outing places"),
+        }
+        // Client councils within a week: the agenda to the guides of those coming.
+        match outings::send_council_agendas(&state.db, &state.settings.public_origin, chrono::Utc::now())
+            .await
+        {
+            Ok(0) => {}
+            Ok(queued) => {
+                tracing::info!(queued, "council agendas queued");
+                state.outbox.wakeup.wake();
+            }
+            Err(error) => tracing::warn!(?error, "could not send council agendas"),
         }
         // Tomorrow's visits: remind the guide (and the social worker of a meeting), once each.
         match visits::queue_reminders(&state.db, &state.settings.public_origin, chrono::Utc::now()).await {

@@ -150,6 +150,38 @@ const SCHEME: &[Field] = &[
     opt("lines[reward_1_amount]", Choice),
 ];
 
+const OUTING: &[Field] = &[
+    opt("kind", Choice),
+    opt("title", Text),
+    opt("description", Text),
+    opt("place", Text),
+    opt("meeting_point", Text),
+    opt("date", Choice),
+    opt("start", Choice),
+    opt("end", Choice),
+    opt("recurrence", Choice),
+    opt("until", Choice),
+    opt("capacity", Choice),
+    opt("cost", Choice),
+    opt("reimbursed", Text),
+    opt("accessibility", Text),
+    opt("closes_days", Choice),
+    opt("hold_hours", Choice),
+    opt("leaders[1]", Text),
+    opt("announce", Text),
+];
+const SIGNUP: &[Field] = &[
+    opt("session_id", Id),
+    opt("client_id", Choice),
+    opt("needs_ride", Text),
+    opt("pickup_place", Text),
+    opt("whole_series", Text),
+    opt("consent", Text),
+];
+const SEATS: &[Field] = &[opt("session_id", Id), opt("seats", Choice), opt("from_place", Text)];
+const NOTES: &[Field] = &[opt("session_id", Id), opt("agenda", Text), opt("memo", Text)];
+const WORK: &[Field] = &[opt("session_id", Id), opt("hours", Choice), opt("km", Choice)];
+
 /// A list of arguments, as a constant (a call, even of a `const fn`, is not promoted).
 macro_rules! args {
     [$($field:expr),* $(,)?] => {{
@@ -231,7 +263,21 @@ fn arguments(path: &str) -> &'static [Field] {
         "rewards/entry" => {
             args![req("client_id", Id), req("kind", Choice), req("line", Id), opt("visit", Choice)]
         }
+        "outings/create" => args![req("form", Form(OUTING))],
+        "outings/list" => args![opt("after", Text)],
+        "outings/session" => args![req("session_id", Id), opt("client", Id)],
+        "outings/sign-up" => args![req("form", Form(SIGNUP))],
+        "outings/cancel" | "outings/confirm" => args![req("signup_id", Id)],
+        "outings/move-up" => args![req("signup_id", Id), req("reason", Text)],
+        "outings/own-transport" => args![req("signup_id", Id), req("note", Text)],
+        "outings/seats" => args![req("form", Form(SEATS))],
+        "outings/seats-withdraw" | "outings/pickups" => args![req("session_id", Id)],
+        "outings/assign" => args![req("signup_id", Id), req("driver", Id)],
+        "outings/attendance" => args![req("signup_id", Id), req("attendance", Choice)],
+        "outings/work" => args![req("form", Form(WORK))],
+        "outings/notes" => args![req("form", Form(NOTES))],
         "sign-out"
+        | "outings/choices"
         | "accounts/list"
         | "outbox/list"
         | "settings/notifications"

@@ -12,8 +12,8 @@ use std::{
 use app::{
     api::{Access, ENDPOINTS},
     backend::entities::{
-        audit_event, client, consent, ending, goal, goal_step, guidance_period, proposal, referral,
-        reward_rule, reward_scheme, transfer, user, visit,
+        audit_event, client, consent, ending, goal, goal_step, guidance_period, outing_driver,
+        outing_session, outing_signup, proposal, referral, reward_rule, reward_scheme, transfer, user, visit,
     },
     domain::{
         ids::UserId,
@@ -369,6 +369,88 @@ async fn scheme_of(world: &World) -> (i64, i64) {
     (case.client, rule)
 }
 
+/// A session of a fresh outing led by the other guide, ten days from now, with five places.
+async fn session_of(world: &World) -> i64 {
+    let now = chrono::Utc::now();
+    let start = now + chrono::Duration::days(10);
+    let outing = app::domain::outings::NewOuting {
+        kind: app::domain::outings::OutingKind::Outing,
+        title: "Makkaranpaisto laavulla".into(),
+        description: String::new(),
+        place: "Kuortane".into(),
+        meeting_point: String::new(),
+        capacity: 5,
+        cost_cents: 0,
+        reimbursed: String::new(),
+        accessibility: String::new(),
+        closes_days: 1,
+        hold_hours: 24,
+        recurrence: app::domain::scheduling::Recurrence::Once,
+        sessions: vec![app::domain::scheduling::Slot { start, end: start + chrono::Duration::hours(2) }],
+    };
+    app::backend::outings::insert(&world.server.db.conn, &outing, &[world.other_guide], None, now)
+        .await
+        .unwrap()
+        .1
+}
+
+/// A sign-up of a fresh case of the other guide's, in a session of its own, as `status`.
+async fn signup_of(world: &World, status: &str, needs_ride: bool) -> i64 {
+    let case = case(world, Stage::Active).await;
+    let session = session_of(world).await;
+    let now = chrono::Utc::now();
+    outing_signup::ActiveModel {
+        session_id: Set(session),
+        client_id: Set(case.client),
+        status: Set(status.into()),
+        queue: Set(1),
+        needs_ride: Set(needs_ride),
+        pickup_place: Set(needs_ride.then(|| "Alavus".to_owned())),
+        offer_expires_at: Set((status == "offered").then(|| now + chrono::Duration::hours(5))),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&world.server.db.conn)
+    .await
+    .unwrap()
+    .id
+}
+
+/// A confirmed rider of the other guide's session, with the other guide driving two seats.
+async fn rider_of(world: &World) -> i64 {
+    let signup = signup_of(world, "confirmed", true).await;
+    let row = outing_signup::Entity::find_by_id(signup).one(&world.server.db.conn).await.unwrap().unwrap();
+    outing_driver::ActiveModel {
+        session_id: Set(row.session_id),
+        driver_id: Set(world.other_guide),
+        seats: Set(2),
+        from_place: Set("Seinäjoki".into()),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(&world.server.db.conn)
+    .await
+    .unwrap();
+    signup
+}
+
+/// The session of `signup` began an hour ago: its day has come.
+async fn begun(world: &World, signup: i64) {
+    let row = outing_signup::Entity::find_by_id(signup).one(&world.server.db.conn).await.unwrap().unwrap();
+    let start = chrono::Utc::now() - chrono::Duration::hours(1);
+    outing_session::Entity::update_many()
+        .col_expr(outing_session::Column::StartsAt, sea_orm::sea_query::Expr::value(start))
+        .col_expr(
+            outing_session::Column::EndsAt,
+            sea_orm::sea_query::Expr::value(start + chrono::Duration::hours(2)),
+        )
+        .filter(outing_session::Column::Id.eq(row.session_id))
+        .exec(&world.server.db.conn)
+        .await
+        .unwrap();
+}
+
 fn own_account() -> Resource {
     Resource::Account { roles: RoleSet::new([Role::Guide]), is_self: true }
 }
@@ -658,6 +740,131 @@ async fn fixture(world: &World, path: &str, caller: &str) -> (Vec<(&'static str,
             let (client, rule) = scheme_of(world).await;
             let form = vec![("client_id", id(client)), ("kind", "earned".into()), ("line", id(rule))];
             (form, Resource::Client { guide: guided_by, referred_by })
+        }
+        "outings/choices" | "outings/list" => (vec![], Resource::Nothing),
+        "outings/create" => {
+            let day = (chrono::Utc::now() + chrono::Duration::days(20)).date_naive().to_string();
+            // The form names the leader by id: a name made once per fixture call.
+            let leader: &'static str = format!("form[leaders][{}]", world.other_guide).leak();
+            let form = vec![
+                ("form[kind]", "outing".into()),
+                ("form[title]", "Teatteriin".into()),
+                ("form[place]", "Seinäjoki".into()),
+                ("form[date]", day),
+                ("form[start]", "18:00".into()),
+                ("form[end]", "21:00".into()),
+                ("form[capacity]", "8".into()),
+                (leader, "on".into()),
+            ];
+            (form, Resource::Nothing)
+        }
+        "outings/session" => {
+            let signup = signup_of(world, "confirmed", false).await;
+            let session =
+                outing_signup::Entity::find_by_id(signup).one(&world.server.db.conn).await.unwrap().unwrap();
+            (vec![("session_id", id(session.session_id))], Resource::Nothing)
+        }
+        "outings/sign-up" => {
+            let case = case(world, Stage::Active).await;
+            let session = session_of(world).await;
+            let form = vec![
+                ("form[session_id]", id(session)),
+                ("form[client_id]", id(case.client)),
+                ("form[consent]", "on".into()),
+            ];
+            (form, Resource::Client { guide: guided_by, referred_by })
+        }
+        "outings/cancel" => {
+            let signup = signup_of(world, "confirmed", false).await;
+            (vec![("signup_id", id(signup))], Resource::Client { guide: guided_by, referred_by })
+        }
+        "outings/confirm" => {
+            let signup = signup_of(world, "offered", false).await;
+            (vec![("signup_id", id(signup))], Resource::Client { guide: guided_by, referred_by })
+        }
+        "outings/move-up" => {
+            let signup = signup_of(world, "waiting", false).await;
+            let form =
+                vec![("signup_id", id(signup)), ("reason", "Ensimmäinen retki, tärkeä aloitus".into())];
+            (form, Resource::Outing { leaders: vec![UserId(world.other_guide)], drivers: vec![] })
+        }
+        "outings/own-transport" => {
+            let signup = signup_of(world, "waiting", true).await;
+            let form = vec![("signup_id", id(signup)), ("note", "Taksi Kelan kyytinä".into())];
+            (form, Resource::Outing { leaders: vec![UserId(world.other_guide)], drivers: vec![] })
+        }
+        "outings/seats" => {
+            let session = session_of(world).await;
+            let form = vec![
+                ("form[session_id]", id(session)),
+                ("form[seats]", "3".into()),
+                ("form[from_place]", "Lapua".into()),
+            ];
+            (form, Resource::Nothing)
+        }
+        "outings/seats-withdraw" => {
+            // The caller's own car, to take back.
+            let session = session_of(world).await;
+            let caller = user::Entity::find()
+                .filter(user::Column::Email.eq(caller))
+                .one(&world.server.db.conn)
+                .await
+                .unwrap();
+            if let Some(caller) = caller {
+                outing_driver::ActiveModel {
+                    session_id: Set(session),
+                    driver_id: Set(caller.id),
+                    seats: Set(2),
+                    from_place: Set("Lapua".into()),
+                    created_at: Set(chrono::Utc::now()),
+                    ..Default::default()
+                }
+                .insert(&world.server.db.conn)
+                .await
+                .unwrap();
+            }
+            (vec![("session_id", id(session))], Resource::Nothing)
+        }
+        "outings/pickups" => {
+            let signup = rider_of(world).await;
+            let session =
+                outing_signup::Entity::find_by_id(signup).one(&world.server.db.conn).await.unwrap().unwrap();
+            let resource = Resource::Outing {
+                leaders: vec![UserId(world.other_guide)],
+                drivers: vec![UserId(world.other_guide)],
+            };
+            (vec![("session_id", id(session.session_id))], resource)
+        }
+        "outings/assign" => {
+            let signup = rider_of(world).await;
+            let resource = Resource::Outing {
+                leaders: vec![UserId(world.other_guide)],
+                drivers: vec![UserId(world.other_guide)],
+            };
+            (vec![("signup_id", id(signup)), ("driver", id(world.other_guide))], resource)
+        }
+        "outings/attendance" => {
+            let signup = signup_of(world, "confirmed", false).await;
+            begun(world, signup).await;
+            let form = vec![("signup_id", id(signup)), ("attendance", "attended".into())];
+            (form, Resource::Outing { leaders: vec![UserId(world.other_guide)], drivers: vec![] })
+        }
+        "outings/work" => {
+            let signup = signup_of(world, "confirmed", false).await;
+            begun(world, signup).await;
+            let session =
+                outing_signup::Entity::find_by_id(signup).one(&world.server.db.conn).await.unwrap().unwrap();
+            let form = vec![
+                ("form[session_id]", id(session.session_id)),
+                ("form[hours]", "3".into()),
+                ("form[km]", "40".into()),
+            ];
+            (form, Resource::Outing { leaders: vec![UserId(world.other_guide)], drivers: vec![] })
+        }
+        "outings/notes" => {
+            let session = session_of(world).await;
+            let form = vec![("form[session_id]", id(session)), ("form[agenda]", "1. Kuulumiset".into())];
+            (form, Resource::Outing { leaders: vec![UserId(world.other_guide)], drivers: vec![] })
         }
         "mileage/month" => (vec![("guide", id(world.other_guide))], guide_account),
         "calendar/status" | "calendar/new-link" | "calendar/revoke" => (vec![], own_account()),

@@ -105,6 +105,16 @@ const CLIENT_TEXT: &[(&str, &[(&str, bool)])] = &[
         ],
     ),
     ("ride_legs", &[("from_place", true), ("to_place", true)]),
+    (
+        "outing_signups",
+        &[
+            ("pickup_place", true),
+            ("own_transport", true),
+            ("moved_up_reason", true),
+            ("status", false),
+            ("attendance", false),
+        ],
+    ),
 ];
 
 /// Tables that hold no client's details: staff accounts and their settings, sessions, the
@@ -123,6 +133,13 @@ const NOT_ABOUT_CLIENTS: &[&str] = &[
     "feedback_tallies",
     "outbox_messages",
     "audit_events",
+    // Outings and their sessions, leaders, drivers and staff hours: the group's own plan, no
+    // client's details (who took part is in outing_signups).
+    "outings",
+    "outing_sessions",
+    "outing_leaders",
+    "outing_drivers",
+    "outing_work",
 ];
 
 #[tokio::test]

@@ -105,6 +105,7 @@ pub async fn card(ctx: &Ctx, id: ClientId) -> Result<ClientCard, AppError> {
         pending_transfer: super::guidance::pending_transfer(&ctx.db, row.id).await?,
         earlier_transfers: super::guidance::earlier_transfers(&ctx.db, row.id).await?,
         consents: super::referrals::consents_of(&ctx.db, row.id).await?,
+        outings: super::outings::attended_by(&ctx.db, row.id).await?,
         may: ClientPermissions {
             record_first_contact: may(Action::RecordFirstContact)
                 && referral.as_ref().is_some_and(|r| r.first_contact_at.is_none())
@@ -117,6 +118,7 @@ pub async fn card(ctx: &Ctx, id: ClientId) -> Result<ClientCard, AppError> {
             read_audit: may(Action::ReadClientAuditReport),
             plan_visit: may(Action::PlanVisit) && row.guide_id.is_some(),
             view_goals: may(Action::ViewGoals),
+            sign_up_for_outing: may(Action::SignUpForOuting) && row.guide_id.is_some(),
         },
         referral,
     })

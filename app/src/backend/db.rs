@@ -94,6 +94,8 @@ mod migration_tests {
                 "sign_in_failures",
                 "audit_events",
                 "clients",
+                "outing_signups",
+                "outing_work",
             ];
             for table in tables {
                 db.conn

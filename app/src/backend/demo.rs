@@ -22,10 +22,12 @@ use crate::{
 
 mod ending;
 mod goals;
+mod outings;
 mod people;
 
 pub use ending::seed_ending;
 pub use goals::seed_goals;
+pub use outings::seed_outings;
 use people::{CLIENTS, GUIDES};
 
 /// Every demo account signs in with this password.

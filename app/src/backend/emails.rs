@@ -105,6 +105,9 @@ pub enum Notice {
     /// "The summary of a guidance you referred is ready for the client record" (to the social
     /// worker), never whose.
     SummaryReady,
+    /// "A place on an outing has freed up for your client; confirm it" (to the guide), never
+    /// whose or which outing.
+    OutingPlaceOffered,
 }
 
 impl Notice {
@@ -116,6 +119,7 @@ impl Notice {
             Notice::GuideAccepted => MessageKind::GuideAccepted,
             Notice::TransferApproved => MessageKind::TransferApproved,
             Notice::SummaryReady => MessageKind::SummaryReady,
+            Notice::OutingPlaceOffered => MessageKind::OutingPlaceOffered,
         }
     }
 
@@ -145,6 +149,10 @@ impl Notice {
             Notice::SummaryReady => (
                 td_string!(locale, email.summary_ready.subject).to_string(),
                 td_string!(locale, email.summary_ready.text, name = name, link = link),
+            ),
+            Notice::OutingPlaceOffered => (
+                td_string!(locale, email.outing_place_offered.subject).to_string(),
+                td_string!(locale, email.outing_place_offered.text, name = name, link = link),
             ),
         }
     }
@@ -180,6 +188,65 @@ pub struct VisitFacts<'a> {
 /// The name of a kind of visit in `locale`.
 pub fn kind_name(locale: Locale, kind: VisitKind) -> String {
     crate::words::visit_kind_text(kind, locale).to_owned()
+}
+
+/// What an e-mail about an outing may carry: its title, kind, time and place, never who is
+/// coming.
+pub struct OutingFacts<'a> {
+    pub kind: crate::domain::outings::OutingKind,
+    pub title: &'a str,
+    /// The first session, local.
+    pub when: chrono::DateTime<chrono::Utc>,
+    pub place: &'a str,
+}
+
+/// "A new outing is planned" to a guide who wants to hear of them.
+pub fn outing_announced(
+    account: &user::Model,
+    outing: &OutingFacts<'_>,
+    link: &str,
+    key: String,
+) -> Outgoing {
+    let locale = locale_of(account);
+    let when = crate::words::moment_text(outing.when, locale);
+    let kind = crate::words::outing_kind_text(outing.kind, locale).to_lowercase();
+    let subject = td_string!(locale, email.outing_announced.subject, title = outing.title).to_string();
+    let text = td_string!(
+        locale,
+        email.outing_announced.text,
+        name = account.name.as_str(),
+        kind = kind.as_str(),
+        title = outing.title,
+        when = when.as_str(),
+        place = outing.place,
+        link = link
+    );
+    outgoing(MessageKind::OutingAnnounced, key, account, subject, text)
+}
+
+/// A council's agenda to the guide of a participant, to go through with the client.
+pub fn council_agenda(
+    account: &user::Model,
+    outing: &OutingFacts<'_>,
+    agenda: &str,
+    link: &str,
+    key: String,
+) -> Outgoing {
+    let locale = locale_of(account);
+    let when = crate::words::moment_text(outing.when, locale);
+    let subject =
+        td_string!(locale, email.council_agenda.subject, title = outing.title, when = when.as_str())
+            .to_string();
+    let text = td_string!(
+        locale,
+        email.council_agenda.text,
+        name = account.name.as_str(),
+        title = outing.title,
+        when = when.as_str(),
+        agenda = agenda,
+        link = link
+    );
+    outgoing(MessageKind::CouncilAgenda, key, account, subject, text)
 }
 
 /// A visit booked (or moved, with `moved`), with its calendar file attached.

@@ -238,6 +238,7 @@ pub async fn close_guidance(
     close_period(txn, period.id, reason, ctx.now).await?;
     set_guide(txn, client.id, None, ctx.now).await?;
     visits::cancel_after_ending(txn, client, Some(ctx.actor_id()), &ctx.mailing, ctx.now).await?;
+    super::outings::withdraw_client(txn, client.id, &ctx.mailing, ctx.now).await?;
     if let Some(referral) = current_referral(txn, client.id).await?
         && let Some(status) = ReferralStatus::parse(&referral.status).and_then(|s| next_status(s, Step::End))
     {

@@ -22,8 +22,8 @@ use super::{
     db::begin_write,
     entities::{
         client, consent, ending, ending_service, goal, goal_step, goal_wording, guidance_period,
-        guide_exclusion, outbox_message, proposal, referral, referral_event, review, review_goal_decision,
-        reward, reward_rule, reward_scheme, ride_leg, transfer, visit,
+        guide_exclusion, outbox_message, outing_signup, proposal, referral, referral_event, review,
+        review_goal_decision, reward, reward_rule, reward_scheme, ride_leg, transfer, visit,
     },
     guidance::local_date,
 };
@@ -317,6 +317,19 @@ pub async fn clear(db: &DatabaseConnection, client_id: i64, now: DateTime<Utc>) 
         &txn,
         &[(ending_service::Column::Name, none())],
         ending_service::Column::EndingId.in_subquery(endings),
+    )
+    .await?;
+
+    // Outing sign-ups: where they were picked up, how they came, why they were moved up; the
+    // statuses and attendance stay.
+    set::<outing_signup::Entity>(
+        &txn,
+        &[
+            (outing_signup::Column::PickupPlace, none()),
+            (outing_signup::Column::OwnTransport, none()),
+            (outing_signup::Column::MovedUpReason, none()),
+        ],
+        outing_signup::Column::ClientId.eq(client_id),
     )
     .await?;
 

@@ -32,6 +32,8 @@ pub struct Settings {
     pub trust_forwarded_for: bool,
     /// The kilometre allowance for rides in the guide's own car, in cents per kilometre.
     pub km_rate_cents: u32,
+    /// A council participant's travel is paid back at this bus-ticket price, in cents.
+    pub bus_ticket_cents: u32,
     /// Months a client's details are kept after the guidance closed (`backend::retention`).
     pub retention_months: u32,
 }

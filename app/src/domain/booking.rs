@@ -28,6 +28,7 @@ pub fn parse_recurrence(input: &str) -> Result<Recurrence, ValidationCode> {
         "" | "once" => Ok(Recurrence::Once),
         "weekly" => Ok(Recurrence::Weekly),
         "every_other_week" => Ok(Recurrence::EveryOtherWeek),
+        "monthly" => Ok(Recurrence::Monthly),
         _ => Err(ValidationCode::UnknownChoice),
     }
 }
@@ -171,7 +172,8 @@ mod tests {
         assert_eq!(parse_recurrence(" once "), Ok(Recurrence::Once));
         assert_eq!(parse_recurrence("weekly"), Ok(Recurrence::Weekly));
         assert_eq!(parse_recurrence("every_other_week"), Ok(Recurrence::EveryOtherWeek));
-        assert_eq!(parse_recurrence("monthly"), Err(ValidationCode::UnknownChoice));
+        assert_eq!(parse_recurrence("monthly"), Ok(Recurrence::Monthly));
+        assert_eq!(parse_recurrence("yearly"), Err(ValidationCode::UnknownChoice));
         assert_eq!(parse_recurrence("Weekly"), Err(ValidationCode::UnknownChoice));
     }
 

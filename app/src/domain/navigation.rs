@@ -45,6 +45,7 @@ pub enum MenuItem {
     Referrals,
     Proposals,
     Clients,
+    Outings,
     Guides,
     MyProfile,
     Mileage,
@@ -63,6 +64,7 @@ impl MenuItem {
             MenuItem::Referrals => "/referrals",
             MenuItem::Proposals => "/proposals",
             MenuItem::Clients => "/clients",
+            MenuItem::Outings => "/outings",
             MenuItem::Guides => "/guides",
             MenuItem::MyProfile => "/profile",
             MenuItem::Mileage => "/mileage",
@@ -95,6 +97,9 @@ pub fn menu(roles: &super::roles::RoleSet) -> Vec<MenuItem> {
     }
     if allowed(Action::ListClients) {
         items.push(MenuItem::Clients);
+    }
+    if allowed(Action::ViewOutings) {
+        items.push(MenuItem::Outings);
     }
     if allowed(Action::ViewGuides) {
         items.push(MenuItem::Guides);
@@ -136,7 +141,7 @@ mod menu_tests {
     fn each_role_gets_its_own_menu() {
         assert_eq!(
             menu(&RoleSet::new([Role::Guide])),
-            vec![Home, Today, Proposals, Clients, MyProfile, Mileage, Settings]
+            vec![Home, Today, Proposals, Clients, Outings, MyProfile, Mileage, Settings]
         );
         assert_eq!(
             menu(&RoleSet::new([Role::SocialWorker])),
@@ -144,12 +149,15 @@ mod menu_tests {
         );
         assert_eq!(
             menu(&RoleSet::new([Role::Coordinator])),
-            vec![Home, Referrals, Clients, Guides, Mileage, Feedback, Staff, Settings]
+            vec![Home, Referrals, Clients, Outings, Guides, Mileage, Feedback, Staff, Settings]
         );
         assert_eq!(menu(&RoleSet::new([Role::Admin])), vec![Home, Staff, AuditLog, Outbox, Settings]);
         assert_eq!(
             menu(&RoleSet::new([Role::Admin, Role::Guide])),
-            vec![Home, Today, Proposals, Clients, MyProfile, Mileage, Staff, AuditLog, Outbox, Settings]
+            vec![
+                Home, Today, Proposals, Clients, Outings, MyProfile, Mileage, Staff, AuditLog, Outbox,
+                Settings
+            ]
         );
         assert_eq!(menu(&RoleSet::default()), vec![Home], "no roles, nothing to open");
     }

@@ -28,6 +28,13 @@ pub enum MessageKind {
     VisitReminder,
     /// The ending was held and its summary for the client record waits (to the social worker).
     SummaryReady,
+    /// A place on an outing freed up for a client on the waitlist, held for a while (to the
+    /// client's guide, who confirms it).
+    OutingPlaceOffered,
+    /// A new outing or group, announced to the guides who want to hear of them.
+    OutingAnnounced,
+    /// A client council's agenda, in good time before the meeting (to the participants' guides).
+    CouncilAgenda,
 }
 
 impl MessageKind {
@@ -43,6 +50,9 @@ impl MessageKind {
             MessageKind::MeetingInvitation => "meeting_invitation",
             MessageKind::VisitReminder => "visit_reminder",
             MessageKind::SummaryReady => "summary_ready",
+            MessageKind::OutingPlaceOffered => "outing_place_offered",
+            MessageKind::OutingAnnounced => "outing_announced",
+            MessageKind::CouncilAgenda => "council_agenda",
         }
     }
 

@@ -120,6 +120,41 @@ impl SignupStatus {
     }
 }
 
+/// Whether a confirmed participant came, as the leader marks it on the day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, strum::EnumIter)]
+#[serde(rename_all = "snake_case")]
+pub enum Attendance {
+    Attended,
+    NoShow,
+}
+
+impl Attendance {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Attendance::Attended => "attended",
+            Attendance::NoShow => "no_show",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        use strum::IntoEnumIterator;
+        Self::iter().find(|k| k.as_str() == name)
+    }
+}
+
+impl std::str::FromStr for Attendance {
+    type Err = ();
+    fn from_str(text: &str) -> Result<Self, ()> {
+        Self::parse(text).ok_or(())
+    }
+}
+
+/// Attendance, hours and kilometres are written from the morning of the session's day (in
+/// the session's zone) on: a leader marks who came as people arrive, not only afterwards.
+pub fn day_has_come(starts_at: DateTime<Utc>, zone: Tz, now: DateTime<Utc>) -> bool {
+    now.with_timezone(&zone).date_naive() >= starts_at.with_timezone(&zone).date_naive()
+}
+
 /// One sign-up as the waitlist rules see it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Seat {
@@ -137,6 +172,23 @@ impl Seat {
     /// Takes a driver's seat.
     fn takes_ride_seat(&self) -> bool {
         self.status.holds_place() && self.needs_ride && !self.own_transport
+    }
+}
+
+/// How many of the session's ride seats are taken.
+pub fn riding(seats: &[Seat]) -> u32 {
+    seats.iter().filter(|s| s.takes_ride_seat()).count() as u32
+}
+
+/// Seats offered in a car: a whole number from 1 to [`MAX_CAR_SEATS`].
+pub fn parse_seats(input: &str) -> Result<u32, ValidationCode> {
+    match input.trim() {
+        "" => Err(ValidationCode::Required),
+        text => match text.parse::<u32>() {
+            Ok(n) if (1..=MAX_CAR_SEATS).contains(&n) => Ok(n),
+            Ok(_) => Err(ValidationCode::OutOfRange),
+            Err(_) => Err(ValidationCode::InvalidNumber),
+        },
     }
 }
 
@@ -169,7 +221,7 @@ pub struct Free {
 
 pub fn free(session: &Session, seats: &[Seat]) -> Free {
     let taken = seats.iter().filter(|s| s.status.holds_place()).count() as u32;
-    let riding = seats.iter().filter(|s| s.takes_ride_seat()).count() as u32;
+    let riding = riding(seats);
     Free {
         places: session.capacity.saturating_sub(taken),
         ride_seats: session.ride_seats.saturating_sub(riding),
@@ -305,12 +357,40 @@ pub fn plan_pickups(
     starts_at: DateTime<Utc>,
     km: impl Fn(u16, u16) -> u16 + Copy,
 ) -> PickupPlan {
+    plan_pickups_keeping(cars, &[], riders, meeting, starts_at, km)
+}
+
+/// [`plan_pickups`], keeping the riders a coordinator has put in a car there (`pinned`, as
+/// rider and driver): the rest are proposed into the seats left. A rider pinned to a driver
+/// who no longer drives, or beyond a car's seats, is proposed like the others.
+pub fn plan_pickups_keeping(
+    cars: &[Car],
+    pinned: &[(Rider, i64)],
+    riders: &[Rider],
+    meeting: Location,
+    starts_at: DateTime<Utc>,
+    km: impl Fn(u16, u16) -> u16 + Copy,
+) -> PickupPlan {
     let travel = |a: Location, b: Location| scheduling::buffer_between(a, b, km);
+    let mut left: Vec<u32> = cars.iter().map(|c| c.seats).collect();
+    let mut loads: Vec<Vec<(Location, Vec<i64>)>> = vec![Vec::new(); cars.len()];
+    let mut free: Vec<Rider> = Vec::new();
+    for (rider, driver) in pinned {
+        match cars.iter().position(|c| c.driver == *driver) {
+            Some(i) if left[i] > 0 => {
+                left[i] -= 1;
+                load_into(&mut loads[i], rider.at, vec![rider.signup]);
+            }
+            _ => free.push(*rider),
+        }
+    }
+    free.extend_from_slice(riders);
+
     // Riders at a known place share a stop; a place not in the data may be anywhere, so each
     // such rider is a stop of their own.
     let mut by_place: BTreeMap<LocationKey, Vec<i64>> = BTreeMap::new();
     let mut groups: Vec<(Location, Vec<i64>)> = Vec::new();
-    for rider in riders {
+    for rider in &free {
         match rider.at {
             Location::At(_) => by_place.entry(LocationKey(rider.at)).or_default().push(rider.signup),
             other => groups.push((other, vec![rider.signup])),
@@ -320,8 +400,6 @@ pub fn plan_pickups(
     // Farthest first: the long trips decide the cars; ties by place, for a stable proposal.
     groups.sort_by_key(|(at, _)| (std::cmp::Reverse(travel(*at, meeting)), LocationKey(*at)));
 
-    let mut left: Vec<u32> = cars.iter().map(|c| c.seats).collect();
-    let mut loads: Vec<Vec<(Location, Vec<i64>)>> = vec![Vec::new(); cars.len()];
     let mut unplaced = Vec::new();
     for (at, mut group) in groups {
         while !group.is_empty() {
@@ -335,10 +413,7 @@ pub fn plan_pickups(
             let take = (left[i] as usize).min(group.len());
             let rest = group.split_off(take);
             left[i] -= take as u32;
-            match loads[i].iter_mut().find(|(place, _)| *place == at && matches!(at, Location::At(_))) {
-                Some((_, riders)) => riders.extend(group),
-                None => loads[i].push((at, group)),
-            }
+            load_into(&mut loads[i], at, group);
             group = rest;
         }
     }
@@ -375,6 +450,14 @@ pub fn plan_pickups(
         routes.push(Route { driver: car.driver, leaves_at, stops, arrives_at });
     }
     PickupPlan { routes, unplaced }
+}
+
+/// Adds riders to a car's load: into the stop at the same known place, else a stop of their own.
+fn load_into(load: &mut Vec<(Location, Vec<i64>)>, at: Location, riders: Vec<i64>) {
+    match load.iter_mut().find(|(place, _)| *place == at && matches!(at, Location::At(_))) {
+        Some((_, here)) => here.extend(riders),
+        None => load.push((at, riders)),
+    }
 }
 
 /// An order on places, for grouping and stable ties.
@@ -821,12 +904,26 @@ mod tests {
             car_places in proptest::collection::vec(0u16..30, 5),
             rider_places in proptest::collection::vec(proptest::option::of(0u16..30), 0..18),
             meeting in 0u16..30,
+            pins in proptest::collection::vec(proptest::option::of(0i64..6), 18),
         ) {
             let km = |a: u16, b: u16| a.abs_diff(b) * 7;
             let cars: Vec<Car> = seats.iter().enumerate().map(|(i, &n)| Car { driver: i as i64 + 100, from: Location::At(car_places[i]), seats: n }).collect();
             let riders: Vec<Rider> = rider_places.iter().enumerate().map(|(i, p)| Rider { signup: i as i64 + 1, at: p.map_or(Location::Unknown, Location::At) }).collect();
+            // Some riders put in a car by the coordinator (driver 105 never drives).
+            let pinned: Vec<(Rider, i64)> = riders.iter().enumerate().filter_map(|(i, r)| pins[i].map(|p| (*r, p + 100))).collect();
+            let free: Vec<Rider> = riders.iter().enumerate().filter(|(i, _)| pins[*i].is_none()).map(|(_, r)| *r).collect();
             let start = at(16, 0);
-            let plan = plan_pickups(&cars, &riders, Location::At(meeting), start, km);
+            let plan = plan_pickups_keeping(&cars, &pinned, &free, Location::At(meeting), start, km);
+            // A car's pinned riders stay in it while they fit.
+            for car in &cars {
+                let mine: Vec<i64> = pinned.iter().filter(|(_, d)| *d == car.driver).map(|(r, _)| r.signup).collect();
+                if mine.len() as u32 <= car.seats {
+                    let route = plan.routes.iter().find(|r| r.driver == car.driver);
+                    for signup in &mine {
+                        prop_assert!(route.is_some_and(|r| r.stops.iter().any(|s| s.riders.contains(signup))), "pinned rider {signup} moved out of car {}", car.driver);
+                    }
+                }
+            }
             let travel = |a, b| scheduling::buffer_between(a, b, km);
 
             let mut seen: Vec<i64> = plan.unplaced.clone();
@@ -883,6 +980,50 @@ mod tests {
         assert_eq!(route.stops[1].at, Location::At(5));
         assert!(route.stops[0].pickup_at < route.stops[1].pickup_at);
         assert_eq!(route.arrives_at, at(15, 50));
+    }
+
+    #[test]
+    fn a_car_offers_one_to_eight_seats() {
+        assert_eq!(parse_seats(" 3 "), Ok(3));
+        assert_eq!(parse_seats(""), Err(ValidationCode::Required));
+        assert_eq!(parse_seats("0"), Err(ValidationCode::OutOfRange));
+        assert_eq!(parse_seats("9"), Err(ValidationCode::OutOfRange));
+        assert_eq!(parse_seats("kolme"), Err(ValidationCode::InvalidNumber));
+    }
+
+    #[test]
+    fn attendance_opens_on_the_morning_of_the_day_in_helsinki() {
+        let zone = crate::domain::time::HELSINKI;
+        // 17.00 Helsinki on 10 December (UTC+2) is 15.00 UTC.
+        let start = at(15, 0);
+        assert!(!day_has_come(start, zone, at(0, 0) - Duration::minutes(121)));
+        // 00.00 Helsinki is 22.00 UTC the day before.
+        assert!(day_has_come(start, zone, at(0, 0) - Duration::minutes(119)));
+        assert!(day_has_come(start, zone, at(15, 0) + Duration::days(3)));
+        assert_eq!(Attendance::parse("no_show"), Some(Attendance::NoShow));
+        assert_eq!(Attendance::parse("maybe"), None);
+    }
+
+    #[test]
+    fn a_rider_the_coordinator_put_in_a_car_stays_there_and_the_rest_fill_the_seats_left() {
+        let km = |a: u16, b: u16| a.abs_diff(b) * 10;
+        // Car 1 starts at the rider's village; the coordinator put the rider in car 2.
+        let cars = [
+            Car { driver: 1, from: Location::At(3), seats: 1 },
+            Car { driver: 2, from: Location::At(0), seats: 1 },
+        ];
+        let pinned = [(Rider { signup: 7, at: Location::At(3) }, 2)];
+        let others = [Rider { signup: 8, at: Location::At(3) }, Rider { signup: 9, at: Location::At(1) }];
+        let plan = plan_pickups_keeping(&cars, &pinned, &others, Location::At(0), at(16, 0), km);
+        let car = |d: i64| plan.routes.iter().find(|r| r.driver == d).unwrap();
+        assert_eq!(car(2).stops[0].riders, vec![7]);
+        // The one seat left goes to the farther of the two.
+        assert_eq!(car(1).stops[0].riders, vec![8]);
+        assert_eq!(plan.unplaced, vec![9]);
+        // Pinned to a driver who no longer drives: proposed like anyone.
+        let gone = [(Rider { signup: 7, at: Location::At(3) }, 5)];
+        let plan = plan_pickups_keeping(&cars, &gone, &[], Location::At(0), at(16, 0), km);
+        assert_eq!(plan.routes.iter().map(|r| r.driver).collect::<Vec<_>>(), vec![1]);
     }
 
     fn fields<'a>() -> OutingFields<'a> {

@@ -99,6 +99,23 @@ pub enum Action {
     ManageRewards,
     /// See the anonymous feedback clients gave after visits, by month and kind of visit.
     ViewFeedbackResults,
+    /// See the outings and groups, and one session's places and waitlist (without names).
+    ViewOutings,
+    /// Create an outing, a recurring group or a client council.
+    PlanOuting,
+    /// Run an outing one leads: its sessions, drivers, the waitlist's order, confirming
+    /// someone who comes by their own transport.
+    ManageOuting,
+    /// See the names of everyone signed up for an outing one leads.
+    ViewOutingParticipants,
+    /// Sign a client up for a session, cancel it, or confirm a place offered to them.
+    SignUpForOuting,
+    /// Offer seats in one's car for a session (or take the offer back).
+    DriveForOuting,
+    /// See a session's pickups: a driver their own car's, leaders and coordinators all.
+    ViewPickups,
+    /// Write one's hours and kilometres for a session one led or drove for.
+    RecordOutingWork,
 }
 
 impl Action {
@@ -145,6 +162,14 @@ impl Action {
             Action::ViewGoals => "view_goals",
             Action::ManageGoals => "manage_goals",
             Action::ManageRewards => "manage_rewards",
+            Action::ViewOutings => "view_outings",
+            Action::PlanOuting => "plan_outing",
+            Action::ManageOuting => "manage_outing",
+            Action::ViewOutingParticipants => "view_outing_participants",
+            Action::SignUpForOuting => "sign_up_for_outing",
+            Action::DriveForOuting => "drive_for_outing",
+            Action::ViewPickups => "view_pickups",
+            Action::RecordOutingWork => "record_outing_work",
         }
     }
 }
@@ -176,6 +201,8 @@ pub enum Resource {
         social_worker: Option<UserId>,
         referred_by: Option<UserId>,
     },
+    /// An outing or group, with the guides who lead it.
+    Outing { leaders: Vec<UserId>, drivers: Vec<UserId> },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -303,6 +330,27 @@ fn role_can(role: Role, me: UserId, action: Action, resource: &Resource) -> bool
         (Coordinator, ViewGoals | ManageGoals | ManageRewards) => true,
         (Guide, ViewGoals | ManageGoals | ManageRewards) => guides_client(resource, me),
         (SocialWorker, ViewGoals | ManageGoals | ManageRewards) => referred_by_me(resource, me),
+
+        // Outings: coordinators and guides see them and plan them (a guide who plans one
+        // leads it). Running one, and seeing who is coming, is for its leaders and the
+        // coordinators; other guides see only their own clients among the participants (the
+        // service shows those by `ViewClient`). Signing up follows the client: their guide now,
+        // or a coordinator, so a former guide's sign-ups end with the guidance.
+        (Coordinator | Guide, ViewOutings | PlanOuting) => true,
+        (Coordinator, ManageOuting | ViewOutingParticipants | SignUpForOuting) => true,
+        (Guide, ManageOuting | ViewOutingParticipants) => {
+            matches!(resource, Resource::Outing { leaders, .. } if leaders.contains(&me))
+        }
+        (Guide, SignUpForOuting) => guides_client(resource, me),
+        // Any guide with a car may offer seats (drivers are guides: their kilometres are paid
+        // with their visits). A driver sees the pickups of their own car (the service shows
+        // only those); hours are written by those who led or drove.
+        (Guide, DriveForOuting) => true,
+        (Coordinator, ViewPickups) => true,
+        (Coordinator | Guide, RecordOutingWork) | (Guide, ViewPickups) => matches!(
+            resource,
+            Resource::Outing { leaders, drivers } if leaders.contains(&me) || drivers.contains(&me)
+        ),
         _ => false,
     }
 }
@@ -381,7 +429,18 @@ mod tests {
             | ViewGuideIntroductions
             | ViewAgenda
             | ExportPayroll
-            | ViewFeedbackResults => (Resource::Nothing, Resource::Nothing),
+            | ViewFeedbackResults
+            | ViewOutings
+            | PlanOuting
+            | DriveForOuting => (Resource::Nothing, Resource::Nothing),
+            ManageOuting | ViewOutingParticipants => (
+                Resource::Outing { leaders: vec![ME], drivers: vec![] },
+                Resource::Outing { leaders: vec![SOMEONE], drivers: vec![ME] },
+            ),
+            ViewPickups | RecordOutingWork => (
+                Resource::Outing { leaders: vec![SOMEONE], drivers: vec![ME] },
+                Resource::Outing { leaders: vec![SOMEONE], drivers: vec![SOMEONE] },
+            ),
             ViewMileage => (
                 Resource::Account { roles: RoleSet::new([Role::Guide]), is_self: true },
                 Resource::Account { roles: RoleSet::new([Role::Guide]), is_self: false },
@@ -412,7 +471,7 @@ mod tests {
             ),
             RespondToProposal => (Resource::Proposal { guide: ME }, Resource::Proposal { guide: SOMEONE }),
             RecordFirstContact | EditGuidancePeriod | EndGuidance | RequestTransfer | ManageConsent
-            | PlanVisit | PlanPastVisit | ViewGoals | ManageGoals | ManageRewards => (
+            | PlanVisit | PlanPastVisit | ViewGoals | ManageGoals | ManageRewards | SignUpForOuting => (
                 Resource::Client { guide: Some(ME), referred_by: Some(ME) },
                 Resource::Client { guide: Some(SOMEONE), referred_by: Some(SOMEONE) },
             ),
@@ -476,6 +535,14 @@ mod tests {
             ManageGoals =>           [(N, N), (Y, Y),      (Y, N),        (Y, N)],
             ManageRewards =>         [(N, N), (Y, Y),      (Y, N),        (Y, N)],
             ViewFeedbackResults =>   [(N, N), (Y, Y),      (N, N),        (N, N)],
+            ViewOutings =>           [(N, N), (Y, Y),      (N, N),        (Y, Y)],
+            PlanOuting =>            [(N, N), (Y, Y),      (N, N),        (Y, Y)],
+            ManageOuting =>          [(N, N), (Y, Y),      (N, N),        (Y, N)],
+            ViewOutingParticipants =>[(N, N), (Y, Y),      (N, N),        (Y, N)],
+            SignUpForOuting =>       [(N, N), (Y, Y),      (N, N),        (Y, N)],
+            DriveForOuting =>        [(N, N), (N, N),      (N, N),        (Y, Y)],
+            ViewPickups =>           [(N, N), (Y, Y),      (N, N),        (Y, N)],
+            RecordOutingWork =>      [(N, N), (Y, N),      (N, N),        (Y, N)],
         }
     }
 

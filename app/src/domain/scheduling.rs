@@ -32,14 +32,31 @@ pub enum Recurrence {
     Once,
     Weekly,
     EveryOtherWeek,
+    /// The same weekday in the same week of each month ("the second Wednesday"), as councils
+    /// and monthly trips are kept; from a fifth weekday on, the last one of each month.
+    Monthly,
 }
 
 impl Recurrence {
-    fn step_days(self) -> Option<u64> {
+    /// The occurrence after `current`, for a series that began on `first`.
+    fn next(self, first: NaiveDate, current: NaiveDate) -> Option<NaiveDate> {
+        use chrono::Datelike;
         match self {
             Recurrence::Once => None,
-            Recurrence::Weekly => Some(7),
-            Recurrence::EveryOtherWeek => Some(14),
+            Recurrence::Weekly => current.checked_add_days(chrono::Days::new(7)),
+            Recurrence::EveryOtherWeek => current.checked_add_days(chrono::Days::new(14)),
+            Recurrence::Monthly => {
+                let month = current.with_day(1)?.checked_add_months(chrono::Months::new(1))?;
+                let week = (first.day() - 1) / 7; // 0 = the first such weekday of the month
+                let offset =
+                    (7 + first.weekday().num_days_from_monday() - month.weekday().num_days_from_monday()) % 7;
+                let day = month.checked_add_days(chrono::Days::new(u64::from(offset + 7 * week)))?;
+                if day.month() == month.month() {
+                    Some(day)
+                } else {
+                    day.checked_sub_days(chrono::Days::new(7))
+                }
+            }
         }
     }
 }
@@ -72,12 +89,9 @@ pub fn expand(
     loop {
         let start = to_instant(date, time, zone).map_err(|code| (date, code))?;
         out.push(Slot { start, end: start + Duration::minutes(i64::from(minutes)) });
-        match recurrence.step_days() {
-            Some(days) => match date.checked_add_days(chrono::Days::new(days)) {
-                Some(next) if next <= until => date = next,
-                _ => break,
-            },
-            None => break,
+        match recurrence.next(first, date) {
+            Some(next) if next <= until => date = next,
+            _ => break,
         }
     }
     Ok(out)
@@ -208,6 +222,25 @@ mod tests {
 
     fn local(at: DateTime<Utc>) -> String {
         at.with_timezone(&HELSINKI).format("%Y-%m-%d %H:%M").to_string()
+    }
+
+    #[test]
+    fn a_monthly_series_keeps_its_weekday_and_week_and_its_local_time() {
+        // The second Wednesday: 14 Jan 2026, then 11 Feb, 11 Mar, 8 Apr (summer time from 29 Mar).
+        let slots =
+            expand(date(2026, 1, 14), time(17, 0), 90, HELSINKI, Recurrence::Monthly, date(2026, 4, 30))
+                .unwrap();
+        let days: Vec<NaiveDate> =
+            slots.iter().map(|s| s.start.with_timezone(&HELSINKI).date_naive()).collect();
+        assert_eq!(days, [date(2026, 1, 14), date(2026, 2, 11), date(2026, 3, 11), date(2026, 4, 8)]);
+        assert!(slots.iter().all(|s| s.start.with_timezone(&HELSINKI).time() == time(17, 0)));
+        // A fifth Thursday (29 Jan 2026) becomes the last Thursday of shorter months.
+        let fifth =
+            expand(date(2026, 1, 29), time(10, 0), 60, HELSINKI, Recurrence::Monthly, date(2026, 4, 30))
+                .unwrap();
+        let days: Vec<NaiveDate> =
+            fifth.iter().map(|s| s.start.with_timezone(&HELSINKI).date_naive()).collect();
+        assert_eq!(days, [date(2026, 1, 29), date(2026, 2, 26), date(2026, 3, 26), date(2026, 4, 30)]);
     }
 
     #[test]

@@ -53,6 +53,21 @@ pub enum ValidationCode {
     UnitInUse,
     /// A review of this period is already recorded for that day (a form sent twice).
     ReviewHeld,
+    /// Only a client in guidance (with a named guide) is signed up for outings: their guide
+    /// answers for them.
+    NotInGuidance,
+    /// Sign-up for the session has closed (or it has begun or was cancelled).
+    SignupClosed,
+    /// The client is already signed up for the session.
+    AlreadySignedUp,
+    /// No place is free.
+    SessionFull,
+    /// Fewer seats than the riders already confirmed in them.
+    SeatsTaken,
+    /// The car has no seat left.
+    CarFull,
+    /// Not before the session's day.
+    NotTheDayYet,
 }
 
 /// One refused field: which field, and why.

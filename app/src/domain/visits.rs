@@ -279,19 +279,23 @@ impl Explained {
 }
 
 /// A visit as payroll sees it: done (or a no-show the guide went to), its worked minutes,
-/// kilometres, and the ride's reimbursement.
+/// kilometres, and the ride's reimbursement. An outing session one led or drove for is worked
+/// the same way (`outing`), its kilometres paid by allowance.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WorkedVisit {
     pub minutes: u32,
     pub km_tenths: u32,
     pub reimbursement: Option<Reimbursement>,
     pub ticket_cents: u32,
+    pub outing: bool,
 }
 
 /// One guide's month.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MonthTotals {
     pub visits: u32,
+    /// Outing sessions led or driven for.
+    pub outings: u32,
     pub minutes: u32,
     pub km_tenths: u32,
     /// Kilometre allowance, in cents.
@@ -313,7 +317,11 @@ pub fn month_totals(visits: &[WorkedVisit], rate_cents_per_km: u32) -> MonthTota
     let mut totals = MonthTotals::default();
     let mut allowance_tenths: u64 = 0;
     for v in visits {
-        totals.visits += 1;
+        if v.outing {
+            totals.outings += 1;
+        } else {
+            totals.visits += 1;
+        }
         totals.minutes += v.minutes;
         totals.km_tenths += v.km_tenths;
         match v.reimbursement {
@@ -463,19 +471,22 @@ mod tests {
                 km_tenths: 425,
                 reimbursement: Some(Reimbursement::Allowance),
                 ticket_cents: 0,
+                outing: false,
             },
-            WorkedVisit { minutes: 60, km_tenths: 0, reimbursement: None, ticket_cents: 0 },
+            WorkedVisit { minutes: 60, km_tenths: 0, reimbursement: None, ticket_cents: 0, outing: false },
             WorkedVisit {
                 minutes: 120,
                 km_tenths: 300,
                 reimbursement: Some(Reimbursement::BusTicket),
                 ticket_cents: 560,
+                outing: false,
             },
             WorkedVisit {
                 minutes: 45,
                 km_tenths: 101,
                 reimbursement: Some(Reimbursement::Allowance),
                 ticket_cents: 0,
+                outing: false,
             },
         ];
         let totals = month_totals(&visits, 55);
@@ -487,5 +498,16 @@ mod tests {
         assert_eq!(totals.ticket_cents, 560);
         assert_eq!(totals.reimbursement_cents(), 3453);
         assert_eq!(month_totals(&[], 55), MonthTotals::default());
+        // An outing driven for counts as an outing, its kilometres on the allowance.
+        let outing = WorkedVisit {
+            minutes: 180,
+            km_tenths: 600,
+            reimbursement: Some(Reimbursement::Allowance),
+            ticket_cents: 0,
+            outing: true,
+        };
+        let both = month_totals(&[visits[0].clone(), outing], 55);
+        assert_eq!((both.visits, both.outings, both.minutes, both.km_tenths), (1, 1, 270, 1025));
+        assert_eq!(both.allowance_cents, 5638);
     }
 }

@@ -33,6 +33,8 @@ pub struct ClientCard {
     pub pending_transfer: Option<super::guidance::TransferView>,
     pub earlier_transfers: u64,
     pub consents: Vec<super::referrals::ConsentView>,
+    /// The latest outing sessions the client came to.
+    pub outings: Vec<super::outings::AttendedOuting>,
     /// What the viewer may do here (the policy's answers, so the page shows only those forms).
     pub may: ClientPermissions,
 }
@@ -59,4 +61,6 @@ pub struct ClientPermissions {
     pub plan_visit: bool,
     /// See the client's goals and reward scheme.
     pub view_goals: bool,
+    /// Sign the client up for outings and groups.
+    pub sign_up_for_outing: bool,
 }

@@ -156,10 +156,23 @@ pub struct MileageView {
     /// `YYYY-MM`.
     pub month: String,
     pub rows: Vec<MileageRow>,
+    /// Outing sessions led or driven for, with their hours and kilometres.
+    pub outing_rows: Vec<OutingWorkRow>,
     pub totals: crate::domain::visits::MonthTotals,
     pub rate_cents_per_km: u32,
     /// The viewer may export every guide's month (coordinators).
     pub may_export: bool,
+}
+
+/// One outing session in a guide's month.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutingWorkRow {
+    pub session_id: i64,
+    /// `YYYY-MM-DD`, local.
+    pub date: String,
+    pub title: String,
+    pub minutes: u32,
+    pub km_tenths: u32,
 }
 
 /// Choices for the booking form: the client, their guide and the guides with a car.

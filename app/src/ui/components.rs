@@ -52,6 +52,13 @@ pub fn validation_text(locale: Locale, code: ValidationCode) -> String {
         ValidationCode::NotEnoughSaved => td_string!(locale, errors.not_enough_saved).to_string(),
         ValidationCode::UnitInUse => td_string!(locale, errors.unit_in_use).to_string(),
         ValidationCode::ReviewHeld => td_string!(locale, errors.review_held).to_string(),
+        ValidationCode::NotInGuidance => td_string!(locale, errors.not_in_guidance).to_string(),
+        ValidationCode::SignupClosed => td_string!(locale, errors.signup_closed).to_string(),
+        ValidationCode::AlreadySignedUp => td_string!(locale, errors.already_signed_up).to_string(),
+        ValidationCode::SessionFull => td_string!(locale, errors.session_full).to_string(),
+        ValidationCode::SeatsTaken => td_string!(locale, errors.seats_taken).to_string(),
+        ValidationCode::CarFull => td_string!(locale, errors.car_full).to_string(),
+        ValidationCode::NotTheDayYet => td_string!(locale, errors.not_the_day_yet).to_string(),
     }
 }
 

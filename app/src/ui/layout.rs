@@ -17,6 +17,7 @@ pub fn menu_label(locale: Locale, item: MenuItem) -> &'static str {
         MenuItem::Today => td_string!(locale, nav.today),
         MenuItem::Mileage => td_string!(locale, nav.mileage),
         MenuItem::Feedback => td_string!(locale, nav.feedback),
+        MenuItem::Outings => td_string!(locale, nav.outings),
         MenuItem::Referrals => td_string!(locale, nav.referrals),
         MenuItem::Proposals => td_string!(locale, nav.proposals),
         MenuItem::Clients => td_string!(locale, nav.clients),

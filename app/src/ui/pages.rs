@@ -7,6 +7,7 @@ pub mod guides;
 pub mod home;
 pub mod not_found;
 pub mod outbox;
+pub mod outings;
 pub mod password;
 pub mod proposals;
 pub mod referrals;

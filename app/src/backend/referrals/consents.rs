@@ -103,6 +103,7 @@ async fn stop_sharing(
         guidance::close_period(txn, period.id, Some(why), now).await?;
     }
     visits::cancel_after_ending(txn, client, actor, mailing, now).await?;
+    crate::backend::outings::withdraw_client(txn, client_id, mailing, now).await?;
     let mut row = find::<client::Entity>(txn, client_id).await?.into_active_model();
     row.guide_id = Set(None);
     row.updated_at = Set(now);

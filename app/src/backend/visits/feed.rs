@@ -85,7 +85,8 @@ pub async fn revoke_feed(ctx: &Ctx) -> Result<(), AppError> {
         .await
 }
 
-/// The feed behind a secret link: the person's visits from 60 days back to a year ahead, or
+/// The feed behind a secret link: the person's visits (and outing sessions) from 60 days back
+/// to a year ahead, or
 /// `NotFound` for an unknown or revoked link (and for a deactivated account). Every client in
 /// it is an audited read by the link's owner.
 pub async fn feed(
@@ -150,6 +151,18 @@ pub async fn feed(
         })
         .collect();
     audit::record_many(db, &events).await?;
+    // The outings the person leads, drives for or has clients in: titles and places only.
+    entries.extend(
+        crate::backend::outings::calendar_entries(
+            db,
+            owner.id,
+            now - Duration::days(60),
+            now + Duration::days(366),
+            origin,
+        )
+        .await?,
+    );
+    entries.sort_by_key(|e| e.start);
     Ok(calendar::render("Rinnalla", Method::Publish, &entries))
 }
 

@@ -1,5 +1,5 @@
-//! The month's hours and kilometres: one guide's mileage page, and every guide's month as a
-//! CSV file for payroll.
+//! The month's hours and kilometres, visits and outing sessions together: one guide's mileage
+//! page, and every guide's month as a CSV file for payroll.
 
 use crate::backend::error::stored;
 use chrono::NaiveDate;
@@ -11,6 +11,7 @@ use crate::{
         audit,
         ctx::Ctx,
         entities::{user, user_role, visit},
+        outings::{WorkedOuting, council_travel_in_month, worked_in_month},
     },
     domain::{
         ids::UserId,
@@ -21,7 +22,7 @@ use crate::{
     },
     dto::{
         AppError,
-        visits::{MileageRow, MileageView},
+        visits::{MileageRow, MileageView, OutingWorkRow},
     },
 };
 
@@ -47,7 +48,12 @@ fn worked_visit(row: &visit::Model) -> WorkedVisit {
         km_tenths: row.km_tenths.unwrap_or(0).max(0) as u32,
         reimbursement: row.reimbursement.as_deref().and_then(|r| Reimbursement::parse(r).ok()),
         ticket_cents: row.ticket_cents.unwrap_or(0).max(0) as u32,
+        outing: false,
     }
+}
+
+fn all_worked(visits: &[visit::Model], outings: &[WorkedOuting]) -> Vec<WorkedVisit> {
+    visits.iter().map(worked_visit).chain(outings.iter().map(WorkedOuting::worked)).collect()
 }
 
 pub async fn mileage(
@@ -66,7 +72,8 @@ pub async fn mileage(
     let today = ctx.now.with_timezone(&HELSINKI).date_naive();
     let first = parse_month(month, today).map_err(|code| AppError::invalid("month", code))?;
     let rows = worked(&ctx.db, guide, first).await?;
-    let totals = rules::month_totals(&rows.iter().map(worked_visit).collect::<Vec<_>>(), rate_cents_per_km);
+    let outings = worked_in_month(&ctx.db, Some(guide), first).await?;
+    let totals = rules::month_totals(&all_worked(&rows, &outings), rate_cents_per_km);
     Ok(MileageView {
         guide_id: UserId(guide),
         guide_name: account.name,
@@ -88,6 +95,16 @@ pub async fn mileage(
                 })
             })
             .collect::<Result<_, AppError>>()?,
+        outing_rows: outings
+            .iter()
+            .map(|o| OutingWorkRow {
+                session_id: o.session_id,
+                date: o.starts_at.with_timezone(&o.zone).format("%Y-%m-%d").to_string(),
+                title: o.title.clone(),
+                minutes: o.minutes,
+                km_tenths: o.km_tenths,
+            })
+            .collect(),
         totals,
         rate_cents_per_km,
         may_export: can(&ctx.actor, Action::ExportPayroll, &Resource::Nothing).is_allowed(),
@@ -99,6 +116,7 @@ pub async fn payroll_csv(
     ctx: &Ctx,
     month: &str,
     rate_cents_per_km: u32,
+    bus_ticket_cents: u32,
 ) -> Result<(String, String), AppError> {
     ctx.authorize(Action::ExportPayroll, &Resource::Nothing, audit::entity::ACCOUNT, None).await?;
     let today = ctx.now.with_timezone(&HELSINKI).date_naive();
@@ -121,18 +139,28 @@ pub async fn payroll_csv(
         "email",
         "month",
         "visits",
+        "outings",
         "hours",
         "km",
         "km_allowance_eur",
         "bus_tickets_eur",
+        "council_travel_eur",
         "total_eur",
         "reasons_for_excess",
     ];
     out.write_record(header)?;
     let month_text = first.format("%Y-%m").to_string();
+    let mut outings: std::collections::HashMap<i64, Vec<WorkedOuting>> = std::collections::HashMap::new();
+    for row in worked_in_month(&ctx.db, None, first).await? {
+        outings.entry(row.user_id).or_default().push(row);
+    }
+    // Council participants' bus tickets, paid back through their guide.
+    let council = council_travel_in_month(&ctx.db, first).await?;
     for guide in guides {
         let rows = worked(&ctx.db, guide.id, first).await?;
-        let t = rules::month_totals(&rows.iter().map(worked_visit).collect::<Vec<_>>(), rate_cents_per_km);
+        let theirs = outings.remove(&guide.id).unwrap_or_default();
+        let t = rules::month_totals(&all_worked(&rows, &theirs), rate_cents_per_km);
+        let travel = u64::from(council.get(&guide.id).copied().unwrap_or(0)) * u64::from(bus_ticket_cents);
         // Hours or kilometres beyond what a visit explains, with the guide's reason: dated,
         // so payroll can ask about the right day.
         let reasons = rows
@@ -149,11 +177,13 @@ pub async fn payroll_csv(
             guide.email.as_str(),
             month_text.as_str(),
             &t.visits.to_string(),
+            &t.outings.to_string(),
             &format!("{:.2}", f64::from(t.minutes) / 60.0),
             &rules::format_tenths(t.km_tenths, '.'),
             &rules::format_cents(t.allowance_cents, '.'),
             &rules::format_cents(t.ticket_cents, '.'),
-            &rules::format_cents(t.reimbursement_cents(), '.'),
+            &rules::format_cents(travel, '.'),
+            &rules::format_cents(t.reimbursement_cents() + travel, '.'),
             &reasons,
         ])?;
     }

@@ -166,6 +166,21 @@ pub fn ClientPage() -> impl IntoView {
                             <p><a class="button button--secondary" href=format!("/clients/{}/review", client.id)>{t!(i18n, reviews.open_from_card)}</a></p>
                             <p><a class="button button--secondary" href=format!("/clients/{}/ending", client.id)>{t!(i18n, endings.open_from_card)}</a></p>
                         })}
+                        {(may.sign_up_for_outing || !client.outings.is_empty()).then(|| view! {
+                            <section aria-labelledby="outings-heading">
+                                <h2 id="outings-heading">{t!(i18n, outings.client_heading)}</h2>
+                                {may.sign_up_for_outing.then(|| view! {
+                                    <p><a class="button button--secondary" href=format!("/outings?client={}", client.id)>{t!(i18n, outings.sign_up_from_card)}</a></p>
+                                })}
+                                {(!client.outings.is_empty()).then(|| view! {
+                                    <ul>
+                                        {client.outings.iter().map(|o| view! {
+                                            <li><a href=format!("/outings/sessions/{}", o.session_id)>{o.title.clone()}</a>" · "{crate::words::moment_text(o.starts_at, locale)}</li>
+                                        }).collect_view()}
+                                    </ul>
+                                })}
+                            </section>
+                        })}
                         {(may.plan_visit || !visits.is_empty()).then(|| view! {
                             <section aria-labelledby="visits-heading">
                                 <h2 id="visits-heading">{t!(i18n, visits.client_heading)}</h2>

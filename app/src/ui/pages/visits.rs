@@ -32,7 +32,7 @@ use crate::{
 };
 
 /// The decimal separator of the user's language.
-fn decimal(locale: Locale) -> char {
+pub(crate) fn decimal(locale: Locale) -> char {
     if locale == Locale::en { '.' } else { ',' }
 }
 
@@ -51,7 +51,7 @@ fn weekday_text(weekday: u8, locale: Locale) -> &'static str {
 /// Places for the place fields: typing offers them, and a place from the list gives travel
 /// times between visits.
 #[component]
-fn PlaceList() -> impl IntoView {
+pub(crate) fn PlaceList() -> impl IntoView {
     view! {
         <datalist id="places">
             {crate::domain::places::all().iter().map(|p| view! { <option value=p.name.clone()></option> }).collect_view()}
@@ -538,6 +538,7 @@ pub fn MileagePage() -> impl IntoView {
                     <h2>{view_data.guide_name.clone()}" · "{view_data.month.clone()}</h2>
                     <dl class="facts">
                         <dt>{td_string!(locale, visits.visits_count)}</dt><dd>{t.visits}</dd>
+                        <dt>{td_string!(locale, visits.outings_count)}</dt><dd>{t.outings}</dd>
                         <dt>{td_string!(locale, visits.hours)}</dt><dd>{format_minutes(t.minutes)}</dd>
                         <dt>{td_string!(locale, visits.km)}</dt><dd>{format_tenths(t.km_tenths, sep)}</dd>
                         <dt>{td_string!(locale, visits.allowance_total)}</dt>
@@ -548,7 +549,7 @@ pub fn MileagePage() -> impl IntoView {
                     {view_data.may_export.then(|| view! {
                         <p><a class="button button--secondary" href=format!("/payroll/{}.csv", view_data.month) download="">{td_string!(locale, visits.export_csv)}</a></p>
                     })}
-                    {if view_data.rows.is_empty() {
+                    {if view_data.rows.is_empty() && view_data.outing_rows.is_empty() {
                         view! { <p>{td_string!(locale, visits.no_worked_visits)}</p> }.into_any()
                     } else {
                         view! {
@@ -566,6 +567,14 @@ pub fn MileagePage() -> impl IntoView {
                                                 <td><a href=format!("/visits/{}", r.visit_id)>{r.date.clone()}</a></td>
                                                 <td>{visit_kind_text(r.kind, locale)}{(r.status == VisitStatus::NoShow).then(|| format!(" ({})", visit_status_text(VisitStatus::NoShow, locale)))}
                                                     {r.excess_reason.clone().map(|reason| view! { <div class="muted">{td_string!(locale, visits.excess_reason_short)}": "{reason}</div> })}</td>
+                                                <td>{format_minutes(r.minutes)}</td>
+                                                <td>{format_tenths(r.km_tenths, sep)}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                        {view_data.outing_rows.iter().map(|r| view! {
+                                            <tr>
+                                                <td><a href=format!("/outings/sessions/{}", r.session_id)>{r.date.clone()}</a></td>
+                                                <td>{r.title.clone()}</td>
                                                 <td>{format_minutes(r.minutes)}</td>
                                                 <td>{format_tenths(r.km_tenths, sep)}</td>
                                             </tr>
