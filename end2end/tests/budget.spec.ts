@@ -61,3 +61,15 @@ test("the guide's day stays within the budget: today, the week, a visit, booking
     expect(total, path).toBeLessThan(BUDGET_BYTES);
   }
 });
+
+test("the outing pages stay within the budget: the list, a session, the pickup list", async ({ page }, testInfo) => {
+  test.skip(!hydrated(testInfo), "the budget counts the WASM, which only the hydrated run loads");
+  await signIn(page, DEMO.coordinator);
+  await page.goto("/outings");
+  const session = await page.getByRole("link", { name: "Makkaranpaisto laavulla" }).first().getAttribute("href");
+  for (const path of ["/outings", session!, `${session!}/pickups`]) {
+    const { total } = await bytesOnTheWire(page, path);
+    console.log(`${path}: ${(total / 1024).toFixed(1)} KB on the wire`);
+    expect(total, path).toBeLessThan(BUDGET_BYTES);
+  }
+});
