@@ -112,6 +112,20 @@ enum OutingWork {
     UpdatedAt,
 }
 
+/// A goal's step the client took at an outing they came to (one outing per step).
+#[derive(DeriveIden, Clone, Copy)]
+enum GoalStepOutings {
+    Table,
+    StepId,
+    SessionId,
+}
+
+#[derive(DeriveIden, Clone, Copy)]
+enum GoalSteps {
+    Table,
+    Id,
+}
+
 fn refers(
     table: impl IntoIden + Copy + 'static,
     column: impl IntoIden + 'static,
@@ -382,11 +396,36 @@ impl MigrationTrait for Migration {
             )
             .await?;
         index(manager, "outing_work_unique", OutingWork::Table, &["session_id", "user_id"], true).await?;
-        index(manager, "outing_work_user", OutingWork::Table, &["user_id"], false).await
+        index(manager, "outing_work_user", OutingWork::Table, &["user_id"], false).await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(GoalStepOutings::Table)
+                    .col(big_integer(GoalStepOutings::StepId).primary_key())
+                    .col(big_integer(GoalStepOutings::SessionId))
+                    .foreign_key(&mut refers(
+                        GoalStepOutings::Table,
+                        GoalStepOutings::StepId,
+                        GoalSteps::Table,
+                        GoalSteps::Id,
+                        ForeignKeyAction::Cascade,
+                    ))
+                    .foreign_key(&mut refers(
+                        GoalStepOutings::Table,
+                        GoalStepOutings::SessionId,
+                        OutingSessions::Table,
+                        OutingSessions::Id,
+                        ForeignKeyAction::Cascade,
+                    ))
+                    .to_owned(),
+            )
+            .await?;
+        index(manager, "goal_step_outings_session", GoalStepOutings::Table, &["session_id"], false).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in [
+            GoalStepOutings::Table.into_iden(),
             OutingWork::Table.into_iden(),
             OutingDrivers::Table.into_iden(),
             OutingSignups::Table.into_iden(),

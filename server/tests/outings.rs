@@ -734,3 +734,224 @@ async fn a_council_agenda_reaches_the_guides_once_travel_is_paid_at_the_ticket_p
         assert!((eur(&after, "total_eur") - eur(&before, "total_eur") - 6.0).abs() < 1e-9, "{backend}");
     }
 }
+
+/// The calendar files mailed to `to` so far, oldest first: each file's METHOD and events.
+fn calendar_mails(server: &TestServer, to: &str) -> Vec<(String, Vec<app::backend::calendar::ParsedEvent>)> {
+    server
+        .raw_mails()
+        .iter()
+        .filter_map(|raw| {
+            let parsed = mailparse::parse_mail(raw.as_bytes()).unwrap();
+            let addressed = parsed
+                .headers
+                .iter()
+                .any(|h| h.get_key_ref().eq_ignore_ascii_case("to") && h.get_value().contains(to));
+            let ics =
+                parsed.subparts.iter().find(|p| p.ctype.mimetype == "text/calendar")?.get_body().unwrap();
+            let method = ics.lines().find_map(|l| l.strip_prefix("METHOD:"))?.trim().to_owned();
+            addressed.then(|| (method, app::backend::calendar::parse(&ics).unwrap()))
+        })
+        .collect()
+}
+
+/// Waits (up to ten seconds) until `to` has had `n` calendar files.
+async fn wait_for_calendar_mails(
+    server: &TestServer,
+    to: &str,
+    n: usize,
+) -> Vec<(String, Vec<app::backend::calendar::ParsedEvent>)> {
+    for _ in 0..100 {
+        let mails = calendar_mails(server, to);
+        if mails.len() >= n {
+            return mails;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("{to} had {} calendar mails, not {n}", calendar_mails(server, to).len())
+}
+
+#[tokio::test]
+async fn leaders_and_guides_get_the_calendar_file_when_someone_else_gives_or_cancels_a_place() {
+    for server in demo_servers().await {
+        let backend = server.db.backend;
+        let coordinator = server.signed_in(demo::COORDINATOR).await;
+        let leader_id = user_id(&server, demo::GUIDE).await;
+        let first = (Utc::now() + Duration::days(3)).with_timezone(&app::domain::time::HELSINKI).date_naive();
+        let leader = format!("form[leaders][{leader_id}]");
+        let form = vec![
+            ("form[kind]", "group".to_owned()),
+            ("form[title]", "Teatteriryhmä".into()),
+            ("form[place]", "Seinäjoki".into()),
+            ("form[meeting_point]", "Teatterin aula".into()),
+            ("form[date]", first.to_string()),
+            ("form[start]", "18.00".into()),
+            ("form[end]", "20.00".into()),
+            ("form[recurrence]", "weekly".into()),
+            ("form[until]", (first + Duration::days(7)).to_string()),
+            ("form[capacity]", "5".into()),
+            (leader.leak(), "on".into()),
+        ];
+        let made = call(&coordinator, &server, "/api/outings/create", &form).await;
+        assert!(made.status().is_success() || made.status().is_redirection(), "{backend}: {}", made.status());
+        let group = outing::Entity::find()
+            .filter(outing::Column::Title.eq("Teatteriryhmä"))
+            .one(&server.db.conn)
+            .await
+            .unwrap()
+            .unwrap();
+        let sessions = outing_session::Entity::find()
+            .filter(outing_session::Column::OutingId.eq(group.id))
+            .order_by_asc(outing_session::Column::StartsAt)
+            .all(&server.db.conn)
+            .await
+            .unwrap();
+        let host = app::domain::calendar::host_of(&server.url);
+        let uid = |session: i64| format!("outing-session-{session}@{host}");
+
+        // The leader is invited to both sessions, with the feed's UIDs and the meeting point.
+        let mails = wait_for_calendar_mails(&server, demo::GUIDE, 1).await;
+        let (method, events) = mails.last().unwrap();
+        assert_eq!(method, "REQUEST", "{backend}");
+        assert_eq!(
+            events.iter().map(|e| e.uid.clone()).collect::<Vec<_>>(),
+            [uid(sessions[0].id), uid(sessions[1].id)],
+            "{backend}"
+        );
+        assert!(events.iter().all(|e| e.summary == "Teatteriryhmä"), "{backend}");
+
+        // The coordinator gives a client of the other guide a place: their guide gets the session.
+        let theirs = clients_of(&server, demo::GUIDE_2, 1).await[0];
+        call(&coordinator, &server, "/api/outings/sign-up", &signup_form(sessions[0].id, theirs)).await;
+        let mails = wait_for_calendar_mails(&server, demo::GUIDE_2, 1).await;
+        let (method, events) = mails.last().unwrap();
+        assert_eq!((method.as_str(), events.len()), ("REQUEST", 1), "{backend}");
+        assert_eq!(events[0].uid, uid(sessions[0].id), "{backend}");
+        // No participant is named, in the text or in the file.
+        let raw = server.raw_mails().into_iter().rfind(|m| m.contains(demo::GUIDE_2)).unwrap();
+        let parsed = mailparse::parse_mail(raw.as_bytes()).unwrap();
+        let bodies: Vec<String> = parsed.parts().map(|p| p.get_body().unwrap_or_default()).collect();
+        assert!(bodies.iter().any(|b| b.contains("Teatteriryhmä")), "{backend}: {bodies:?}");
+        assert!(bodies.iter().all(|b| !b.contains("Osallistuja")), "{backend}: no names: {bodies:?}");
+
+        // A guide who signs up their own client gets nothing: it is on their screen and feed.
+        let own = clients_of(&server, demo::GUIDE_2, 1).await[0];
+        let guide_2 = server.signed_in(demo::GUIDE_2).await;
+        call(&guide_2, &server, "/api/outings/sign-up", &signup_form(sessions[0].id, own)).await;
+
+        // The coordinator cancels the place: the file that removes it.
+        let cancel = signup_id(&server, sessions[0].id, theirs).await;
+        call(&coordinator, &server, "/api/outings/cancel", &[("signup_id", cancel.to_string())]).await;
+        let mails = wait_for_calendar_mails(&server, demo::GUIDE_2, 2).await;
+        assert_eq!(mails.len(), 2, "{backend}: none for their own sign-up");
+        let (method, events) = &mails[1];
+        assert_eq!(method, "CANCEL", "{backend}");
+        assert_eq!(events[0].uid, uid(sessions[0].id), "{backend}");
+
+        // The leader's own client's place, cancelled by the coordinator, stays in the leader's
+        // calendar: they still lead it.
+        let matti = client_named(&server, "Matti").await;
+        call(&coordinator, &server, "/api/outings/sign-up", &signup_form(sessions[0].id, matti.id)).await;
+        wait_for_calendar_mails(&server, demo::GUIDE, 2).await;
+        let cancel = signup_id(&server, sessions[0].id, matti.id).await;
+        call(&coordinator, &server, "/api/outings/cancel", &[("signup_id", cancel.to_string())]).await;
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        let methods: Vec<String> = calendar_mails(&server, demo::GUIDE).into_iter().map(|m| m.0).collect();
+        assert_eq!(methods, ["REQUEST", "REQUEST"], "{backend}");
+        assert!(calendar_mails(&server, demo::FREE_GUIDE).is_empty(), "{backend}");
+    }
+}
+
+#[tokio::test]
+async fn a_step_of_a_goal_is_recorded_as_taken_at_an_outing_the_client_came_to() {
+    for server in demo_servers().await {
+        let backend = server.db.backend;
+        let session = outing_with(&server, 4, 24).await;
+        let later = outing_with(&server, 4, 24).await;
+        let matti = client_named(&server, "Matti").await;
+        let guide = server.signed_in(demo::GUIDE).await;
+        for s in [session, later] {
+            call(&guide, &server, "/api/outings/sign-up", &signup_form(s, matti.id)).await;
+        }
+        let goal = [
+            ("client_id", matti.id.to_string()),
+            ("form[words]", "Uskallan mennä ihmisten joukkoon".into()),
+            ("form[why]", String::new()),
+            ("form[step_1]", "Lähden mukaan retkelle".into()),
+            ("form[step_2]", String::new()),
+            ("form[step_3]", String::new()),
+            ("form[face]", String::new()),
+            ("form[visit]", String::new()),
+        ];
+        let added = call(&guide, &server, "/api/goals/add", &goal).await;
+        assert!(added.status().is_success() || added.status().is_redirection(), "{backend}");
+        let step = app::backend::entities::goal_step::Entity::find()
+            .filter(app::backend::entities::goal_step::Column::Words.eq("Lähden mukaan retkelle"))
+            .one(&server.db.conn)
+            .await
+            .unwrap()
+            .unwrap();
+        // The goal was set on a visit three days ago.
+        let today = Utc::now().with_timezone(&app::domain::time::HELSINKI).date_naive();
+        app::backend::entities::goal::Entity::update_many()
+            .col_expr(
+                app::backend::entities::goal::Column::SetOn,
+                sea_orm::sea_query::Expr::value(today - Duration::days(3)),
+            )
+            .filter(app::backend::entities::goal::Column::Id.eq(step.goal_id))
+            .exec(&server.db.conn)
+            .await
+            .unwrap();
+        let tick = |outing: i64| {
+            vec![("id", step.id.to_string()), ("done", "true".into()), ("outing", outing.to_string())]
+        };
+        // Before he came, the outing cannot be named.
+        assert_eq!(
+            refused(call(&guide, &server, "/api/goals/steps/mark", &tick(session)).await).await,
+            [("outing".into(), "UnknownChoice".into())],
+            "{backend}"
+        );
+        // The outing was yesterday, and the leader marked him there.
+        let start = Utc::now() - Duration::days(1);
+        let mut row: outing_session::ActiveModel =
+            outing_session::Entity::find_by_id(session).one(&server.db.conn).await.unwrap().unwrap().into();
+        row.starts_at = Set(start);
+        row.ends_at = Set(start + Duration::hours(2));
+        row.update(&server.db.conn).await.unwrap();
+        let signup = signup_id(&server, session, matti.id).await;
+        outing_signup::Entity::update_many()
+            .col_expr(outing_signup::Column::Attendance, sea_orm::sea_query::Expr::value("attended"))
+            .filter(outing_signup::Column::Id.eq(signup))
+            .exec(&server.db.conn)
+            .await
+            .unwrap();
+
+        let page = async |outing: i64| -> app::api::goals::GoalsView {
+            let form = [("client_id", matti.id.to_string()), ("outing", outing.to_string())];
+            call(&guide, &server, "/api/goals/for-client", &form).await.json().await.unwrap()
+        };
+        let opened = page(session).await;
+        let context = opened.outing.clone().expect("opened from the outing");
+        assert_eq!(context.title, "Makkaranpaisto laavulla", "{backend}");
+        assert!(page(later).await.outing.is_none(), "{backend}: not one he came to");
+
+        let ticked = call(&guide, &server, "/api/goals/steps/mark", &tick(session)).await;
+        assert!(ticked.status().is_success() || ticked.status().is_redirection(), "{backend}");
+        let done = app::backend::entities::goal_step::Entity::find_by_id(step.id)
+            .one(&server.db.conn)
+            .await
+            .unwrap()
+            .unwrap();
+        let day = start.with_timezone(&app::domain::time::HELSINKI).date_naive();
+        assert_eq!(done.done_on, Some(day), "{backend}: on the outing's day");
+        let view = page(session).await;
+        let shown = view.goals.iter().flat_map(|g| &g.steps).find(|s| s.id.0 == step.id).unwrap();
+        assert_eq!(shown.at_outing.as_deref(), Some("Makkaranpaisto laavulla"), "{backend}");
+
+        // Taken back, the link goes with the tick.
+        let undo = [("id", step.id.to_string()), ("done", "false".into())];
+        call(&guide, &server, "/api/goals/steps/mark", &undo).await;
+        let view = page(session).await;
+        let shown = view.goals.iter().flat_map(|g| &g.steps).find(|s| s.id.0 == step.id).unwrap();
+        assert_eq!((shown.done_on, shown.at_outing.clone()), (None, None), "{backend}");
+    }
+}

@@ -9,13 +9,15 @@ use leptos::prelude::*;
 use super::AppError;
 use crate::domain::ids::{ClientId, GoalId, StepId};
 
-/// The goals page of `client_id`, opened from `visit` if given.
+/// The goals page of `client_id`, opened from `visit` or from an `outing` session if given.
 #[server(endpoint = "goals/for-client")]
 pub async fn client_goals(
     client_id: ClientId,
     #[server(default)] visit: Option<i64>,
+    #[server(default)] outing: Option<i64>,
 ) -> Result<GoalsView, AppError> {
-    super::request::serve(async |ctx| crate::backend::goals::overview(ctx, client_id, visit).await).await
+    super::request::serve(async |ctx| crate::backend::goals::overview(ctx, client_id, visit, outing).await)
+        .await
 }
 
 /// Where a form of the goals page returns to: the page, opened from the same visit, at `anchor`.
@@ -85,21 +87,25 @@ pub async fn add_step(
     Ok(())
 }
 
-/// Ticks a step done (`done` true, on `visit` if given, on `done_on` or today), or takes the
-/// tick back (`done` false).
+/// Ticks a step done (`done` true, on `visit` or at the `outing` session if given, on
+/// `done_on`, the outing's day or today), or takes the tick back (`done` false).
 #[server(endpoint = "goals/steps/mark")]
 pub async fn mark_step(
     id: StepId,
     done: bool,
     #[server(default)] done_on: String,
     #[server(default)] visit: String,
+    #[server(default)] outing: String,
 ) -> Result<(), AppError> {
     let client = super::request::serve(async |ctx| {
-        let form = crate::domain::goals::StepDoneForm { done_on: &done_on, visit: &visit };
+        let form = crate::domain::goals::StepDoneForm { done_on: &done_on, visit: &visit, outing: &outing };
         crate::backend::goals::mark_step(ctx, id, done, &form).await
     })
     .await?;
-    back(client, &visit, &format!("step-{id}"));
+    match outing.trim().parse::<i64>() {
+        Ok(session) => leptos_axum::redirect(&format!("/clients/{client}/goals?outing={session}#step-{id}")),
+        Err(_) => back(client, &visit, &format!("step-{id}")),
+    }
     Ok(())
 }
 

@@ -224,6 +224,94 @@ pub fn outing_announced(
     outgoing(MessageKind::OutingAnnounced, key, account, subject, text)
 }
 
+/// Why an outing's calendar file is mailed to someone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutingInvitation {
+    /// They were named a leader when it was planned.
+    Leading,
+    /// Someone else gave their client a place.
+    ClientsPlace,
+    /// Someone else cancelled their client's place.
+    Removed,
+}
+
+impl OutingInvitation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutingInvitation::Leading => "leading",
+            OutingInvitation::ClientsPlace => "clients_place",
+            OutingInvitation::Removed => "removed",
+        }
+    }
+}
+
+/// An outing's sessions (`count` of them, the first in `outing`) with the calendar file that
+/// adds them to the recipient's calendar, or removes them.
+pub fn outing_invitation(
+    account: &user::Model,
+    outing: &OutingFacts<'_>,
+    count: usize,
+    why: OutingInvitation,
+    link: &str,
+    key: String,
+    ics: String,
+) -> Outgoing {
+    let locale = locale_of(account);
+    let when = crate::words::moment_text(outing.when, locale);
+    let count = count.to_string();
+    let (subject, text) = match why {
+        OutingInvitation::Leading => (
+            td_string!(locale, email.outing_leading.subject, title = outing.title, when = when.as_str())
+                .to_string(),
+            td_string!(
+                locale,
+                email.outing_leading.text,
+                name = account.name.as_str(),
+                title = outing.title,
+                when = when.as_str(),
+                place = outing.place,
+                count = count.as_str(),
+                link = link
+            ),
+        ),
+        OutingInvitation::ClientsPlace => (
+            td_string!(locale, email.outing_place.subject, title = outing.title, when = when.as_str())
+                .to_string(),
+            td_string!(
+                locale,
+                email.outing_place.text,
+                name = account.name.as_str(),
+                title = outing.title,
+                when = when.as_str(),
+                place = outing.place,
+                count = count.as_str(),
+                link = link
+            ),
+        ),
+        OutingInvitation::Removed => (
+            td_string!(
+                locale,
+                email.outing_place_cancelled.subject,
+                title = outing.title,
+                when = when.as_str()
+            )
+            .to_string(),
+            td_string!(
+                locale,
+                email.outing_place_cancelled.text,
+                name = account.name.as_str(),
+                title = outing.title,
+                when = when.as_str(),
+                link = link
+            ),
+        ),
+    };
+    let method = if why == OutingInvitation::Removed { "CANCEL" } else { "REQUEST" };
+    let mut mail = outgoing(MessageKind::MeetingInvitation, key, account, subject, text);
+    mail.attachments.push(calendar_attachment(ics, method));
+    mail
+}
+
 /// A council's agenda to the guide of a participant, to go through with the client.
 pub fn council_agenda(
     account: &user::Model,

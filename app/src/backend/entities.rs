@@ -14,6 +14,7 @@ pub mod feedback_tally;
 pub mod goal;
 pub mod goal_rating;
 pub mod goal_step;
+pub mod goal_step_outing;
 pub mod goal_wording;
 pub mod guidance_period;
 pub mod guide_exclusion;

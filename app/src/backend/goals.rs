@@ -18,7 +18,10 @@ use super::{
     clients,
     ctx::Ctx,
     db::{begin_write, decided_once},
-    entities::{client, goal, goal_rating, goal_step, goal_wording, visit},
+    entities::{
+        client, goal, goal_rating, goal_step, goal_step_outing, goal_wording, outing, outing_session,
+        outing_signup, visit,
+    },
     error::{find, stored},
     guidance::{self, local_date},
     rewards,
@@ -36,7 +39,10 @@ use crate::{
     },
     dto::{
         AppError,
-        goals::{GoalPermissions, GoalView, GoalsView, NewGoalForm, RatingView, StepView, VisitContext},
+        goals::{
+            GoalPermissions, GoalView, GoalsView, NewGoalForm, OutingContext, RatingView, StepView,
+            VisitContext,
+        },
     },
 };
 
@@ -82,6 +88,26 @@ pub(super) async fn visit_of(
     }
 }
 
+/// The outing session a form names, if the client came to it (marked attended by a leader).
+async fn attended_session(
+    db: &impl ConnectionTrait,
+    client_id: i64,
+    session: Option<i64>,
+) -> Result<Option<outing_session::Model>, AppError> {
+    let Some(id) = session else { return Ok(None) };
+    let came = outing_signup::Entity::find()
+        .filter(outing_signup::Column::SessionId.eq(id))
+        .filter(outing_signup::Column::ClientId.eq(client_id))
+        .filter(outing_signup::Column::Attendance.eq(crate::domain::outings::Attendance::Attended.as_str()))
+        .count(db)
+        .await?
+        > 0;
+    match outing_session::Entity::find_by_id(id).one(db).await? {
+        Some(session) if came => Ok(Some(session)),
+        _ => Err(AppError::invalid("outing", ValidationCode::UnknownChoice)),
+    }
+}
+
 /// The day something on `visit` happened: the visit's day once it has come, else today.
 fn day_of(visit: Option<&visit::Model>, today: NaiveDate) -> NaiveDate {
     visit.map(|v| local_date(v.starts_at)).filter(|day| *day <= today).unwrap_or(today)
@@ -95,11 +121,21 @@ fn occasion_of(visit: Option<&visit::Model>) -> Result<RatingOccasion, AppError>
 /// The goals page: every goal of the client with its steps, faces and chart, and the reward
 /// scheme. `visit` is the visit the page was opened from; one that is not the client's is
 /// left out rather than refused, since it only sets what the forms record.
-pub async fn overview(ctx: &Ctx, client_id: ClientId, visit: Option<i64>) -> Result<GoalsView, AppError> {
+pub async fn overview(
+    ctx: &Ctx,
+    client_id: ClientId,
+    visit: Option<i64>,
+    outing: Option<i64>,
+) -> Result<GoalsView, AppError> {
     let client = authorized(ctx, client_id.0, Action::ViewGoals).await?;
     let today = local_date(ctx.now);
     let open = guidance::open_period(&ctx.db, client.id).await?.is_some();
     let visit = visit_of(&ctx.db, client.id, visit).await.ok().flatten();
+    let outing = if visit.is_some() {
+        None
+    } else {
+        attended_session(&ctx.db, client.id, outing).await.ok().flatten()
+    };
     let visit_context = match &visit {
         Some(v) => Some(VisitContext { id: v.id, kind: stored(&v.kind)?, date: local_date(v.starts_at) }),
         None => None,
@@ -112,8 +148,8 @@ pub async fn overview(ctx: &Ctx, client_id: ClientId, visit: Option<i64>) -> Res
         .all(&ctx.db)
         .await?;
     let ids: Vec<i64> = goals.iter().map(|g| g.id).collect();
-    let (steps, ratings, wordings) = if ids.is_empty() {
-        (Vec::new(), Vec::new(), Vec::new())
+    let (steps, ratings, wordings, step_outings) = if ids.is_empty() {
+        (Vec::new(), Vec::new(), Vec::new(), HashMap::new())
     } else {
         let steps = goal_step::Entity::find()
             .filter(goal_step::Column::GoalId.is_in(ids.clone()))
@@ -133,7 +169,16 @@ pub async fn overview(ctx: &Ctx, client_id: ClientId, visit: Option<i64>) -> Res
             .order_by_desc(goal_wording::Column::Id)
             .all(&ctx.db)
             .await?;
-        (steps, ratings, wordings)
+        let step_outings = outings_of_steps(&ctx.db, &steps).await?;
+        (steps, ratings, wordings, step_outings)
+    };
+    let outing_context = match &outing {
+        Some(session) => Some(OutingContext {
+            session_id: session.id,
+            title: find::<outing::Entity>(&ctx.db, session.outing_id).await?.title,
+            date: local_date(session.starts_at),
+        }),
+        None => None,
     };
     let mut steps_of: HashMap<i64, Vec<goal_step::Model>> = HashMap::new();
     for step in steps {
@@ -168,6 +213,7 @@ pub async fn overview(ctx: &Ctx, client_id: ClientId, visit: Option<i64>) -> Res
                 words: s.words,
                 done_on: s.done_on,
                 on_this_visit: visit.as_ref().is_some_and(|v| s.done_visit_id == Some(v.id)),
+                at_outing: step_outings.get(&s.id).map(|(_, title)| title.clone()),
             })
             .collect();
         let ratings = ratings_of.remove(&row.id).unwrap_or_default();
@@ -202,6 +248,7 @@ pub async fn overview(ctx: &Ctx, client_id: ClientId, visit: Option<i64>) -> Res
         client_name: client.display_name,
         today,
         visit: visit_context,
+        outing: outing_context,
         goals: views,
         rewards: rewards::view(&ctx.db, client.id).await?,
         may: GoalPermissions {
@@ -209,6 +256,42 @@ pub async fn overview(ctx: &Ctx, client_id: ClientId, visit: Option<i64>) -> Res
             manage_rewards: may(Action::ManageRewards),
         },
     })
+}
+
+/// The outing each of `steps` was taken at, by step: the session and the outing's title (two
+/// queries, whatever the steps).
+async fn outings_of_steps(
+    db: &impl ConnectionTrait,
+    steps: &[goal_step::Model],
+) -> Result<HashMap<i64, (i64, String)>, AppError> {
+    let links = goal_step_outing::Entity::find()
+        .filter(goal_step_outing::Column::StepId.is_in(steps.iter().map(|s| s.id).collect::<Vec<_>>()))
+        .all(db)
+        .await?;
+    if links.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let sessions: HashMap<i64, i64> = outing_session::Entity::find()
+        .filter(outing_session::Column::Id.is_in(links.iter().map(|l| l.session_id).collect::<Vec<_>>()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.outing_id))
+        .collect();
+    let titles: HashMap<i64, String> = outing::Entity::find()
+        .filter(outing::Column::Id.is_in(sessions.values().copied().collect::<Vec<_>>()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.title))
+        .collect();
+    Ok(links
+        .into_iter()
+        .filter_map(|l| {
+            let title = titles.get(sessions.get(&l.session_id)?)?;
+            Some((l.step_id, (l.session_id, title.clone())))
+        })
+        .collect())
 }
 
 /// A new goal with its first steps and, if the client gave one, its first face. Set on the
@@ -345,24 +428,41 @@ pub async fn mark_step(
     let (goal, _) = open_goal(ctx, step.goal_id, "step").await?;
     let today = local_date(ctx.now);
     let update = goal_step::Entity::update_many().filter(goal_step::Column::Id.eq(step.id));
+    let txn = begin_write(&ctx.db).await?;
     if done {
         let parsed = rules::parse_step_done(form, today, goal.set_on).map_err(AppError::Validation)?;
-        let visit = visit_of(&ctx.db, goal.client_id, parsed.visit).await?;
-        update
-            .col_expr(goal_step::Column::DoneOn, Expr::value(parsed.on))
+        let visit = visit_of(&txn, goal.client_id, parsed.visit).await?;
+        let outing = attended_session(&txn, goal.client_id, parsed.outing).await?;
+        // Taken at an outing: on its day, unless the form says otherwise.
+        let on = match &outing {
+            Some(session) if form.done_on.trim().is_empty() => local_date(session.starts_at).max(goal.set_on),
+            _ => parsed.on,
+        };
+        let ticked = update
+            .col_expr(goal_step::Column::DoneOn, Expr::value(on))
             .col_expr(goal_step::Column::DoneVisitId, Expr::value(visit.map(|v| v.id)))
             .col_expr(goal_step::Column::DoneBy, Expr::value(Some(ctx.actor_id())))
             .filter(goal_step::Column::DoneOn.is_null())
-            .exec(&ctx.db)
+            .exec(&txn)
             .await?;
+        if let (Some(session), 1) = (outing, ticked.rows_affected) {
+            goal_step_outing::ActiveModel { step_id: Set(step.id), session_id: Set(session.id) }
+                .insert(&txn)
+                .await?;
+        }
     } else {
         update
             .col_expr(goal_step::Column::DoneOn, Expr::value(Option::<NaiveDate>::None))
             .col_expr(goal_step::Column::DoneVisitId, Expr::value(Option::<i64>::None))
             .col_expr(goal_step::Column::DoneBy, Expr::value(Option::<i64>::None))
-            .exec(&ctx.db)
+            .exec(&txn)
+            .await?;
+        goal_step_outing::Entity::delete_many()
+            .filter(goal_step_outing::Column::StepId.eq(step.id))
+            .exec(&txn)
             .await?;
     }
+    txn.commit().await?;
     Ok(ClientId(goal.client_id))
 }
 

@@ -25,7 +25,7 @@ use sea_orm::{
 use super::{
     ctx::{Ctx, Mailing},
     db::begin_write,
-    emails::{self, Notice},
+    emails::{self, Notice, OutingInvitation},
     entities::{client, outing, outing_driver, outing_leader, outing_session, outing_signup, user},
     error::{find, stored},
     guidance::load_client,
@@ -52,6 +52,7 @@ use crate::{
 
 mod council;
 mod day;
+mod invitations;
 
 pub use council::{AGENDA_AHEAD, announce, council_travel_in_month, save_notes, send_council_agendas};
 pub use day::{
@@ -139,6 +140,15 @@ pub async fn create(ctx: &Ctx, form: &OutingForm) -> Result<i64, AppError> {
     };
     let txn = begin_write(&ctx.db).await?;
     let first = insert(&txn, &outing, &leaders, Some(ctx.actor_id()), ctx.now).await?;
+    let sessions: Vec<i64> = outing_session::Entity::find()
+        .select_only()
+        .column(outing_session::Column::Id)
+        .filter(outing_session::Column::OutingId.eq(first.0))
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    let others: Vec<i64> = leaders.iter().copied().filter(|id| *id != ctx.actor_id()).collect();
+    invitations::invite(&txn, &sessions, &others, OutingInvitation::Leading, &ctx.mailing, ctx.now).await?;
     txn.commit().await?;
     ctx.audit_allowed(Action::PlanOuting, ENTITY, Some(first.0.to_string())).await?;
     if checked(&form.announce) {
@@ -733,6 +743,7 @@ pub async fn sign_up(ctx: &Ctx, form: &SignupForm) -> Result<SignedUp, AppError>
     let txn = begin_write(&ctx.db).await?;
     lock_sessions(&txn, &sessions).await?;
     let mut statuses = Vec::new();
+    let mut confirmed = Vec::new();
     for (i, &session_id) in sessions.iter().enumerate() {
         let (loaded, _) = settle(&txn, session_id, &ctx.mailing, ctx.now).await?;
         let open = loaded.session.status == PLANNED && ctx.now < loaded.closes_at();
@@ -795,8 +806,12 @@ pub async fn sign_up(ctx: &Ctx, form: &SignupForm) -> Result<SignedUp, AppError>
                 .await?;
             }
         }
+        if status == SignupStatus::Confirmed {
+            confirmed.push(session_id);
+        }
         statuses.push(status);
     }
+    tell_guide(ctx, &txn, &client, &confirmed, OutingInvitation::ClientsPlace).await?;
     txn.commit().await?;
     Ok(SignedUp { session_id: first.id, statuses })
 }
@@ -837,9 +852,11 @@ async fn move_status(
 
 /// Cancels a sign-up (or declines an offer); the freed place goes to the next in line.
 pub async fn cancel(ctx: &Ctx, signup_id: i64) -> Result<i64, AppError> {
-    let (signup, _) = signup_for(ctx, signup_id, Action::SignUpForOuting).await?;
+    let (signup, client) = signup_for(ctx, signup_id, Action::SignUpForOuting).await?;
     let txn = begin_write(&ctx.db).await?;
     lock_sessions(&txn, &[signup.session_id]).await?;
+    let had_place =
+        find::<outing_signup::Entity>(&txn, signup.id).await?.status == SignupStatus::Confirmed.as_str();
     move_status(
         &txn,
         signup.id,
@@ -853,14 +870,33 @@ pub async fn cancel(ctx: &Ctx, signup_id: i64) -> Result<i64, AppError> {
         },
     )
     .await?;
-    settle(&txn, signup.session_id, &ctx.mailing, ctx.now).await?;
+    let (loaded, _) = settle(&txn, signup.session_id, &ctx.mailing, ctx.now).await?;
+    if had_place {
+        let guide: Vec<i64> = client.guide_id.into_iter().filter(|g| *g != ctx.actor_id()).collect();
+        let guide = invitations::without_other_reason(&txn, &loaded.session, &guide).await?;
+        let why = OutingInvitation::Removed;
+        invitations::invite(&txn, &[signup.session_id], &guide, why, &ctx.mailing, ctx.now).await?;
+    }
     txn.commit().await?;
     Ok(signup.session_id)
 }
 
+/// Mails the client's guide, unless they made the change themselves, the calendar file of
+/// `sessions` (inside the caller's transaction).
+async fn tell_guide(
+    ctx: &Ctx,
+    db: &impl ConnectionTrait,
+    client: &client::Model,
+    sessions: &[i64],
+    why: OutingInvitation,
+) -> Result<(), AppError> {
+    let guide: Vec<i64> = client.guide_id.into_iter().filter(|g| *g != ctx.actor_id()).collect();
+    invitations::invite(db, sessions, &guide, why, &ctx.mailing, ctx.now).await
+}
+
 /// The guide confirms the place offered to their client, while the offer holds.
 pub async fn confirm_offer(ctx: &Ctx, signup_id: i64) -> Result<i64, AppError> {
-    let (signup, _) = signup_for(ctx, signup_id, Action::SignUpForOuting).await?;
+    let (signup, client) = signup_for(ctx, signup_id, Action::SignUpForOuting).await?;
     let txn = begin_write(&ctx.db).await?;
     lock_sessions(&txn, &[signup.session_id]).await?;
     // An offer that ran out lapses here, before it could be confirmed.
@@ -878,6 +914,7 @@ pub async fn confirm_offer(ctx: &Ctx, signup_id: i64) -> Result<i64, AppError> {
         },
     )
     .await?;
+    tell_guide(ctx, &txn, &client, &[signup.session_id], OutingInvitation::ClientsPlace).await?;
     txn.commit().await?;
     Ok(signup.session_id)
 }
@@ -914,7 +951,7 @@ pub async fn move_up(ctx: &Ctx, signup_id: i64, reason: &str) -> Result<i64, App
 /// free one.
 pub async fn confirm_own_transport(ctx: &Ctx, signup_id: i64, note: &str) -> Result<i64, AppError> {
     let note = text::required_line(note, text::LINE).map_err(|code| AppError::invalid("note", code))?;
-    let (signup, _) = signup_for(ctx, signup_id, Action::ManageOuting).await?;
+    let (signup, client) = signup_for(ctx, signup_id, Action::ManageOuting).await?;
     let txn = begin_write(&ctx.db).await?;
     lock_sessions(&txn, &[signup.session_id]).await?;
     let (loaded, _) = settle(&txn, signup.session_id, &ctx.mailing, ctx.now).await?;
@@ -944,6 +981,9 @@ pub async fn confirm_own_transport(ctx: &Ctx, signup_id: i64, note: &str) -> Res
     .await?;
     // A ride seat it no longer takes may be someone else's now.
     settle(&txn, signup.session_id, &ctx.mailing, ctx.now).await?;
+    if status != SignupStatus::Confirmed {
+        tell_guide(ctx, &txn, &client, &[signup.session_id], OutingInvitation::ClientsPlace).await?;
+    }
     txn.commit().await?;
     Ok(signup.session_id)
 }

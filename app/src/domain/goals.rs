@@ -262,12 +262,16 @@ pub struct StepDoneForm<'a> {
     pub done_on: &'a str,
     /// The visit's id, or empty. Whether it is this client's visit is asked of the database.
     pub visit: &'a str,
+    /// The outing session's id, or empty: the step was taken at an outing the client came to
+    /// (asked of the database too). A step belongs to a visit or to an outing, not both.
+    pub outing: &'a str,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StepDone {
     pub on: NaiveDate,
     pub visit: Option<i64>,
+    pub outing: Option<i64>,
 }
 
 /// Reads a step marked done: on a day that has come, not before the goal was set.
@@ -278,12 +282,20 @@ pub fn parse_step_done(
 ) -> Result<StepDone, Vec<FieldError>> {
     let mut errors = FormErrors::default();
     let on = errors.check("done_on", happened_on(form.done_on, today, goal_set_on));
-    let visit = match form.visit.trim() {
-        "" => Some(None),
-        id => errors.check("visit", id.parse::<i64>().map(Some).map_err(|_| ValidationCode::UnknownChoice)),
+    let id = |value: &str| match value.trim() {
+        "" => Ok(None),
+        id => id.parse::<i64>().map(Some).map_err(|_| ValidationCode::UnknownChoice),
     };
-    match (on, visit) {
-        (Some(on), Some(visit)) => Ok(StepDone { on, visit }),
+    let visit = errors.check("visit", id(form.visit));
+    let outing = errors.check(
+        "outing",
+        id(form.outing).and_then(|outing| match (outing, visit) {
+            (Some(_), Some(Some(_))) => Err(ValidationCode::UnknownChoice),
+            _ => Ok(outing),
+        }),
+    );
+    match (on, visit, outing) {
+        (Some(on), Some(visit), Some(outing)) => Ok(StepDone { on, visit, outing }),
         _ => Err(errors.into_vec()),
     }
 }
@@ -449,17 +461,25 @@ mod tests {
     fn a_step_is_done_on_a_day_that_has_come_maybe_on_a_visit() {
         let (today, set_on) = (d(2027, 1, 15), d(2026, 12, 3));
         assert_eq!(
-            parse_step_done(&StepDoneForm { done_on: "", visit: "" }, today, set_on),
-            Ok(StepDone { on: today, visit: None })
+            parse_step_done(&StepDoneForm { done_on: "", visit: "", outing: "" }, today, set_on),
+            Ok(StepDone { on: today, visit: None, outing: None })
         );
         assert_eq!(
-            parse_step_done(&StepDoneForm { done_on: "2027-01-10", visit: " 42 " }, today, set_on),
-            Ok(StepDone { on: d(2027, 1, 10), visit: Some(42) })
+            parse_step_done(
+                &StepDoneForm { done_on: "2027-01-10", visit: " 42 ", outing: "" },
+                today,
+                set_on
+            ),
+            Ok(StepDone { on: d(2027, 1, 10), visit: Some(42), outing: None })
         );
         assert_eq!(
             fields(
-                parse_step_done(&StepDoneForm { done_on: "2027-01-16", visit: "x" }, today, set_on)
-                    .unwrap_err()
+                parse_step_done(
+                    &StepDoneForm { done_on: "2027-01-16", visit: "x", outing: "" },
+                    today,
+                    set_on
+                )
+                .unwrap_err()
             ),
             [
                 ("done_on".to_owned(), ValidationCode::FutureDate),
@@ -468,17 +488,44 @@ mod tests {
         );
         assert_eq!(
             fields(
-                parse_step_done(&StepDoneForm { done_on: "2026-12-02", visit: "" }, today, set_on)
-                    .unwrap_err()
+                parse_step_done(
+                    &StepDoneForm { done_on: "2026-12-02", visit: "", outing: "" },
+                    today,
+                    set_on
+                )
+                .unwrap_err()
             ),
             [("done_on".to_owned(), ValidationCode::OutOfRange)]
         );
         assert_eq!(
             fields(
-                parse_step_done(&StepDoneForm { done_on: "15.1.2027", visit: "" }, today, set_on)
+                parse_step_done(&StepDoneForm { done_on: "15.1.2027", visit: "", outing: "" }, today, set_on)
                     .unwrap_err()
             ),
             [("done_on".to_owned(), ValidationCode::InvalidDate)]
+        );
+    }
+
+    #[test]
+    fn a_step_is_taken_at_an_outing_or_on_a_visit_not_both() {
+        let (today, set_on) = (d(2027, 1, 15), d(2026, 12, 3));
+        assert_eq!(
+            parse_step_done(&StepDoneForm { done_on: "", visit: "", outing: "7" }, today, set_on),
+            Ok(StepDone { on: today, visit: None, outing: Some(7) })
+        );
+        assert_eq!(
+            fields(
+                parse_step_done(&StepDoneForm { done_on: "", visit: "3", outing: "7" }, today, set_on)
+                    .unwrap_err()
+            ),
+            [("outing".to_owned(), ValidationCode::UnknownChoice)]
+        );
+        assert_eq!(
+            fields(
+                parse_step_done(&StepDoneForm { done_on: "", visit: "", outing: "x" }, today, set_on)
+                    .unwrap_err()
+            ),
+            [("outing".to_owned(), ValidationCode::UnknownChoice)]
         );
     }
 

@@ -23,6 +23,9 @@ pub struct GoalsView {
     pub today: NaiveDate,
     /// The visit the page was opened from: steps ticked and faces given here belong to it.
     pub visit: Option<VisitContext>,
+    /// The outing the page was opened from (one the client came to): steps ticked here were
+    /// taken there.
+    pub outing: Option<OutingContext>,
     /// Active and paused goals first, then the closed ones, each in the order they were set.
     pub goals: Vec<GoalView>,
     pub rewards: Option<RewardsView>,
@@ -33,6 +36,13 @@ pub struct GoalsView {
 pub struct VisitContext {
     pub id: i64,
     pub kind: VisitKind,
+    pub date: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutingContext {
+    pub session_id: i64,
+    pub title: String,
     pub date: NaiveDate,
 }
 
@@ -67,6 +77,8 @@ pub struct StepView {
     pub done_on: Option<NaiveDate>,
     /// Done on the visit the page was opened from.
     pub on_this_visit: bool,
+    /// The title of the outing the step was taken at, if it was.
+    pub at_outing: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

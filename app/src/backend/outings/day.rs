@@ -577,27 +577,32 @@ pub async fn calendar_entries(
         .into_iter()
         .map(|o| (o.id, o))
         .collect();
+    Ok(rows.iter().filter_map(|s| outings.get(&s.outing_id).map(|o| session_entry(s, o, origin))).collect())
+}
+
+/// A session as a calendar event: the outing's title, meeting point and place, never a
+/// participant's name. The feed and the e-mailed invitations share its UID, so whoever has both
+/// sees one event.
+pub(super) fn session_entry(
+    s: &outing_session::Model,
+    o: &outing::Model,
+    origin: &str,
+) -> crate::backend::calendar::Entry {
     let host = crate::domain::calendar::host_of(origin);
-    Ok(rows
-        .iter()
-        .filter_map(|s| {
-            let o = outings.get(&s.outing_id)?;
-            let location = [o.meeting_point.as_str(), o.place.as_str()]
-                .into_iter()
-                .filter(|p| !p.is_empty())
-                .collect::<Vec<_>>()
-                .join(", ");
-            Some(crate::backend::calendar::Entry {
-                uid: format!("outing-session-{}@{host}", s.id),
-                sequence: 0,
-                start: s.starts_at,
-                end: s.ends_at,
-                summary: o.title.clone(),
-                location: (!location.is_empty()).then_some(location),
-                url: Some(format!("{origin}/outings/sessions/{}", s.id)),
-                cancelled: s.status == "cancelled",
-                stamp: s.updated_at,
-            })
-        })
-        .collect())
+    let location = [o.meeting_point.as_str(), o.place.as_str()]
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ");
+    crate::backend::calendar::Entry {
+        uid: format!("outing-session-{}@{host}", s.id),
+        sequence: 0,
+        start: s.starts_at,
+        end: s.ends_at,
+        summary: o.title.clone(),
+        location: (!location.is_empty()).then_some(location),
+        url: Some(format!("{origin}/outings/sessions/{}", s.id)),
+        cancelled: s.status == "cancelled",
+        stamp: s.updated_at,
+    }
 }

@@ -175,7 +175,13 @@ pub fn ClientPage() -> impl IntoView {
                                 {(!client.outings.is_empty()).then(|| view! {
                                     <ul>
                                         {client.outings.iter().map(|o| view! {
-                                            <li><a href=format!("/outings/sessions/{}", o.session_id)>{o.title.clone()}</a>" · "{crate::words::moment_text(o.starts_at, locale)}</li>
+                                            <li>
+                                                <a href=format!("/outings/sessions/{}", o.session_id)>{o.title.clone()}</a>" · "{crate::words::moment_text(o.starts_at, locale)}
+                                                // A step of the client's goal may have been taken there.
+                                                {may.view_goals.then(|| view! {
+                                                    " · "<a href=format!("/clients/{}/goals?outing={}", client.id, o.session_id)>{t!(i18n, outings.goal_step)}<span class="visually-hidden">": "{o.title.clone()}</span></a>
+                                                })}
+                                            </li>
                                         }).collect_view()}
                                     </ul>
                                 })}

@@ -77,8 +77,13 @@ pub fn GoalsPage() -> impl IntoView {
     let Some(_) = require_user() else { return ().into_any() };
     let id: Option<ClientId> = use_params_map().get_untracked().get("id").and_then(|id| id.parse().ok());
     let Some(id) = id else { return view! { <ErrorPage error=AppError::NotFound /> }.into_any() };
-    let visit: Option<i64> = use_query_map().get_untracked().get("visit").and_then(|v| v.parse().ok());
-    let data = Resource::new_blocking(move || (id, visit), |(id, visit)| client_goals(id, visit));
+    let query = use_query_map().get_untracked();
+    let visit: Option<i64> = query.get("visit").and_then(|v| v.parse().ok());
+    let outing: Option<i64> = query.get("outing").and_then(|v| v.parse().ok());
+    let data = Resource::new_blocking(
+        move || (id, visit, outing),
+        |(id, visit, outing)| client_goals(id, visit, outing),
+    );
     let actions = Actions::new();
     let error = actions.error();
     loaded(data, move |view| page(view, actions, error.clone())).into_any()
@@ -88,6 +93,7 @@ fn page(data: GoalsView, actions: Actions, error: Option<AppError>) -> impl Into
     let locale = crate::ui::components::locale();
     let title = format!("{} · {}", td_string!(locale, goals.title), data.client_name);
     let visit = data.visit.map(|v| v.id.to_string()).unwrap_or_default();
+    let outing = data.outing.as_ref().map(|o| o.session_id.to_string()).unwrap_or_default();
     let (open, closed): (Vec<GoalView>, Vec<GoalView>) =
         data.goals.iter().cloned().partition(|g| !g.status.is_closed());
     let no_goals = data.goals.is_empty();
@@ -99,13 +105,16 @@ fn page(data: GoalsView, actions: Actions, error: Option<AppError>) -> impl Into
             <p class="notice" role="status">{td_string!(locale, goals.from_visit, date = day_text(v.date, locale))}</p>
             <p><a href=format!("/visits/{}", v.id)>{td_string!(locale, goals.back_to_visit)}</a></p>
         })}
+        {data.outing.clone().map(|o| view! {
+            <p class="notice" role="status">{td_string!(locale, goals.from_outing, title = o.title.clone(), date = day_text(o.date, locale))}</p>
+        })}
         <ErrorNotice error=error.clone() />
         {no_goals.then(|| view! { <p>{td_string!(locale, goals.none)}</p> })}
-        {open.into_iter().map(|goal| view! { <GoalCard goal=goal visit=visit.clone() manage=may.manage_goals actions=actions /> }).collect_view()}
+        {open.into_iter().map(|goal| view! { <GoalCard goal=goal visit=visit.clone() outing=outing.clone() manage=may.manage_goals actions=actions /> }).collect_view()}
         {may.manage_goals.then(|| view! { <NewGoal client=data.client_id visit=visit.clone() first=no_goals actions=actions error=error.clone() /> })}
         {(!closed.is_empty()).then(|| view! {
             <h2>{td_string!(locale, goals.closed_heading)}</h2>
-            {closed.into_iter().map(|goal| view! { <GoalCard goal=goal visit=visit.clone() manage=false actions=actions /> }).collect_view()}
+            {closed.into_iter().map(|goal| view! { <GoalCard goal=goal visit=visit.clone() outing=String::new() manage=false actions=actions /> }).collect_view()}
         })}
         <Rewards client=data.client_id rewards=data.rewards.clone() visit=visit.clone() manage=may.manage_rewards actions=actions error=error.clone() />
         <p><a href=format!("/clients/{}", data.client_id)>{td_string!(locale, goals.back_to_client)}</a></p>
@@ -145,7 +154,7 @@ pub(super) fn Faces(
 }
 
 #[component]
-fn GoalCard(goal: GoalView, visit: String, manage: bool, actions: Actions) -> impl IntoView {
+fn GoalCard(goal: GoalView, visit: String, outing: String, manage: bool, actions: Actions) -> impl IntoView {
     let locale = crate::ui::components::locale();
     let id = goal.id;
     let heading = format!("goal-{id}-heading");
@@ -166,6 +175,7 @@ fn GoalCard(goal: GoalView, visit: String, manage: bool, actions: Actions) -> im
                     {goal.steps.iter().cloned().map(|step| {
                         let done = step.done_on.is_some();
                         let visit = step_visit.clone();
+                        let outing = outing.clone();
                         view! {
                             <li class="step" class:step--done=done id=format!("step-{}", step.id)>
                                 <span class="step__words">
@@ -173,6 +183,7 @@ fn GoalCard(goal: GoalView, visit: String, manage: bool, actions: Actions) -> im
                                     {step.words.clone()}
                                     {step.done_on.map(|on| view! {
                                         <span class="muted">" · "{td_string!(locale, goals.done_on, date = day_text(on, locale))}
+                                            {step.at_outing.clone().map(|title| format!(" {}", td_string!(locale, goals.done_at_outing, title = title)))}
                                             {step.on_this_visit.then(|| format!(" {}", td_string!(locale, goals.done_here)))}</span>
                                     })}
                                 </span>
@@ -181,6 +192,7 @@ fn GoalCard(goal: GoalView, visit: String, manage: bool, actions: Actions) -> im
                                         <input type="hidden" name="id" value=step.id.to_string() />
                                         <input type="hidden" name="done" value=(!done).to_string() />
                                         <input type="hidden" name="visit" value=visit.clone() />
+                                        <input type="hidden" name="outing" value=outing.clone() />
                                         {if done {
                                             view! { <button class="button button--secondary" type="submit">{td_string!(locale, goals.step_undo)}<span class="visually-hidden">": "{step.words.clone()}</span></button> }.into_any()
                                         } else {
