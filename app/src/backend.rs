@@ -30,6 +30,7 @@ pub mod rewards;
 pub mod session_store;
 pub mod settings;
 pub mod state;
+pub mod throttle;
 pub mod tokens;
 pub mod visits;
 

@@ -190,6 +190,17 @@ pub fn message_kind_text(kind: MessageKind, locale: Locale) -> &'static str {
         MessageKind::OutingPlaceOffered => td_string!(locale, kinds.outing_place_offered),
         MessageKind::OutingAnnounced => td_string!(locale, kinds.outing_announced),
         MessageKind::CouncilAgenda => td_string!(locale, kinds.council_agenda),
+        MessageKind::AccountChanged => td_string!(locale, kinds.account_changed),
+    }
+}
+
+pub fn role_text(role: crate::domain::roles::Role, locale: Locale) -> &'static str {
+    use crate::domain::roles::Role;
+    match role {
+        Role::Admin => td_string!(locale, roles.admin),
+        Role::Coordinator => td_string!(locale, roles.coordinator),
+        Role::SocialWorker => td_string!(locale, roles.social_worker),
+        Role::Guide => td_string!(locale, roles.guide),
     }
 }
 

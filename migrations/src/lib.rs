@@ -11,6 +11,7 @@ mod m20261201_000001_visit_integrity;
 mod m20261202_000001_goals;
 mod m20261203_000001_review_meetings;
 mod m20261204_000001_outings;
+mod m20261205_000001_account_security;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000001_goals::Migration),
             Box::new(m20261203_000001_review_meetings::Migration),
             Box::new(m20261204_000001_outings::Migration),
+            Box::new(m20261205_000001_account_security::Migration),
         ]
     }
 }

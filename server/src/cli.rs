@@ -38,6 +38,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = cli.config;
     match cli.command.unwrap_or(Command::Serve { demo: false }) {
         Command::Serve { demo } => {
+            // Demo accounts share one published password: never on real data.
+            if demo && config.environment == crate::config::Environment::Production {
+                anyhow::bail!("--demo (RINNALLA_DEMO) is refused when RINNALLA_ENV=production");
+            }
             let app = Application::build(&config).await?;
             let url = format!("http://{}", app.local_addr());
             if demo {

@@ -67,9 +67,11 @@ pub struct Config {
     #[arg(long, env = "RINNALLA_SESSION_MAX_HOURS", default_value_t = 12)]
     pub session_max_hours: i64,
 
-    /// Take the client's address from X-Forwarded-For (only behind a trusted reverse proxy).
-    #[arg(long, env = "RINNALLA_TRUST_FORWARDED_FOR", default_value_t = false)]
-    pub trust_forwarded_for: bool,
+    /// How many reverse proxies of our own are in front of the server. The client's address
+    /// (for sign-in limits and the audit trail) is then the X-Forwarded-For entry that many
+    /// from the right; 0 uses the connection's address and ignores the header.
+    #[arg(long, env = "RINNALLA_TRUSTED_PROXIES", default_value_t = 0)]
+    pub trusted_proxies: usize,
 
     /// SMTP server for e-mail. Without it, e-mail is written as .eml files (development).
     #[arg(long, env = "RINNALLA_SMTP_HOST")]
@@ -130,6 +132,11 @@ pub struct Config {
     /// cleared and only counts stay (the official record is the social worker's system).
     #[arg(long, env = "RINNALLA_RETENTION_MONTHS", default_value_t = app::domain::retention::DEFAULT_MONTHS)]
     pub retention_months: u32,
+
+    /// Days a sent e-mail keeps its text in the outbox; then only who, what kind, the subject
+    /// and when stay. Invitation and reset mails are cleared the moment they are sent.
+    #[arg(long, env = "RINNALLA_SENT_MAIL_DAYS", default_value_t = 30)]
+    pub sent_mail_days: u32,
 
     /// Seconds to let running requests finish after SIGTERM.
     #[arg(long, env = "RINNALLA_SHUTDOWN_GRACE_SECS", default_value_t = 20)]

@@ -76,10 +76,11 @@ impl Application {
         let settings = Settings {
             public_origin: config.public_origin()?,
             session_limits: config.session_limits(),
-            trust_forwarded_for: config.trust_forwarded_for,
+            trusted_proxies: config.trusted_proxies,
             km_rate_cents: config.km_rate_cents,
             bus_ticket_cents: config.bus_ticket_cents,
             retention_months: config.retention_months,
+            sent_mail_days: config.sent_mail_days,
         };
         let state = AppState {
             leptos_options,

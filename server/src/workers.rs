@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use app::backend::{
-    AppState, auth, outbox, outings, referrals, retention, session_store::DbSessionStore, visits,
+    AppState, outbox, outings, referrals, retention, session_store::DbSessionStore, throttle, visits,
 };
 use tower_sessions::ExpiredDeletion;
 
@@ -62,12 +62,21 @@ async fn housekeeping(state: AppState) {
                 Err(error) => tracing::warn!(?error, "could not run retention"),
             }
         }
+        if rounds.is_multiple_of(RETENTION_EVERY_ROUNDS) {
+            match outbox::clear_sent_bodies(&state.db, state.settings.sent_mail_days, chrono::Utc::now())
+                .await
+            {
+                Ok(0) => {}
+                Ok(cleared) => tracing::info!(cleared, "outbox: bodies of old sent e-mails cleared"),
+                Err(error) => tracing::warn!(%error, "could not clear old sent e-mails"),
+            }
+        }
         rounds = rounds.wrapping_add(1);
         if let Err(error) = store.delete_expired().await {
             tracing::warn!(%error, "could not delete expired sessions");
         }
-        if let Err(error) = auth::prune_sign_in_failures(&state.db, chrono::Utc::now()).await {
-            tracing::warn!(%error, "could not prune old sign-in failures");
+        if let Err(error) = throttle::prune(&state.db, chrono::Utc::now()).await {
+            tracing::warn!(%error, "could not prune old counted attempts");
         }
         // Referrals still without first contact on day 3 and day 6: e-mail the coordinators
         // (each e-mail once, by its idempotency key, whichever instance gets there first).

@@ -159,7 +159,7 @@ async fn feed_has(server: &TestServer, secret: &str, visit: i64) -> bool {
 }
 
 async fn feed_secret(server: &TestServer, email: &str) -> String {
-    let link = visits::new_feed(&ctx_of(server, email).await).await.unwrap();
+    let link = visits::new_feed(&ctx_of(server, email).await, 365).await.unwrap();
     link.rsplit('/').next().unwrap().trim_end_matches(".ics").to_owned()
 }
 

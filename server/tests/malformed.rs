@@ -210,6 +210,8 @@ fn arguments(path: &str) -> &'static [Field] {
         "accounts/set-active" => args![req("id", Id), req("active", Flag)],
         "audit/list" => args![req("query", Form(AUDIT_QUERY))],
         "audit/client" => args![req("client_id", Id), req("page", Page)],
+        // Days the link works: a number, one of the offered periods.
+        "calendar/new-link" => args![opt("days", Page)],
         "settings/notifications/save" => args![opt("email[reminder]", Text)],
         "referrals/submit" => args![req("form", Form(REFERRAL))],
         "referrals/propose" => args![req("id", Id), req("guide_id", Id), req("chosen_by", Choice)],
@@ -290,7 +292,6 @@ fn arguments(path: &str) -> &'static [Field] {
         | "guides/list"
         | "clients/list"
         | "calendar/status"
-        | "calendar/new-link"
         | "calendar/revoke"
         | "feedback/results" => &[],
         other => panic!("describe the arguments of {other} in tests/malformed.rs"),

@@ -684,7 +684,8 @@ async fn a_council_agenda_reaches_the_guides_once_travel_is_paid_at_the_ticket_p
 
         // The calendars: the leader's and the other guide's (their clients come), not a stranger's.
         for (email, shown) in [(demo::GUIDE, true), (demo::GUIDE_2, true), (demo::FREE_GUIDE, false)] {
-            let link = app::backend::visits::new_feed(&common::ctx_of(&server, email).await).await.unwrap();
+            let link =
+                app::backend::visits::new_feed(&common::ctx_of(&server, email).await, 365).await.unwrap();
             let ics = reqwest::get(server.at(link.strip_prefix(&server.url).unwrap()))
                 .await
                 .unwrap()

@@ -78,3 +78,79 @@ fn refuses_to_start_when_the_database_cannot_be_migrated() {
     std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
     assert!(stderr.contains("database could not be opened and migrated"), "{stderr}");
 }
+
+/// The server's peak resident memory so far (VmHWM), in KiB.
+fn peak_rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmHWM:")).expect("VmHWM in /proc status");
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+#[tokio::test]
+async fn sixty_parallel_wrong_passwords_are_mostly_refused_and_the_memory_stays_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("rinnalla.db").display());
+    let mut child = server(&url)
+        .env("RINNALLA_MAIL_DIR", dir.path().join("mail"))
+        .arg("serve")
+        .arg("--demo")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let base = wait_until_listening(&mut child);
+    let before = peak_rss_kib(child.id());
+
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..60 {
+        let base = base.clone();
+        tasks.spawn(async move {
+            reqwest::Client::new()
+                .post(format!("{base}/api/sign-in"))
+                .header("origin", &base)
+                .header("accept", "application/json")
+                .form(&[("email", "ohjaaja@rinnalla.example"), ("password", "väärä arvaus")])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        });
+    }
+    let statuses = tasks.join_all().await;
+    let after = peak_rss_kib(child.id());
+    let failures = statuses.iter().filter(|s| **s == 401).count();
+    let refused = statuses.iter().filter(|s| **s == 429).count();
+    println!(
+        "60 parallel wrong passwords: {failures} failures, {refused} refused; server peak RSS {} MiB before, {} MiB after",
+        before / 1024,
+        after / 1024
+    );
+    Command::new("kill").arg("-TERM").arg(child.id().to_string()).status().unwrap();
+    wait_for_exit(&mut child, Duration::from_secs(20));
+    assert_eq!(failures, 5, "{statuses:?}");
+    assert_eq!(failures + refused, 60, "{statuses:?}");
+    // Sixty hashes at once would take 60 × 19 MiB; the gate lets a few run.
+    assert!(after - before < 200 * 1024, "peak grew by {} MiB", (after - before) / 1024);
+}
+
+#[test]
+fn the_demo_is_refused_in_production() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("rinnalla.db").display());
+    let mut child = server(&url)
+        .env("RINNALLA_ENV", "production")
+        .env("RINNALLA_PUBLIC_URL", "https://rinnalla.example")
+        .env("RINNALLA_ALLOW_FILE_MAIL", "true")
+        .arg("serve")
+        .arg("--demo")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let exit = wait_for_exit(&mut child, Duration::from_secs(30));
+    assert!(!exit.success());
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert!(stderr.contains("--demo (RINNALLA_DEMO) is refused when RINNALLA_ENV=production"), "{stderr}");
+    assert!(!dir.path().join("rinnalla.db").exists(), "refused before touching the database");
+}

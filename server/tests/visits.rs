@@ -250,7 +250,7 @@ async fn the_calendar_feed_parses_back_to_the_same_instants_and_a_revoked_link_i
         .await;
 
         let ctx = ctx_of(&server, demo::GUIDE).await;
-        let link = visits::new_feed(&ctx).await.unwrap();
+        let link = visits::new_feed(&ctx, 365).await.unwrap();
         let path = link.strip_prefix(&server.url).unwrap();
         let response = reqwest::get(server.at(path)).await.unwrap();
         assert_eq!(response.status(), 200);
@@ -271,7 +271,7 @@ async fn the_calendar_feed_parses_back_to_the_same_instants_and_a_revoked_link_i
         assert_eq!(rows[2].starts_at.with_timezone(&HELSINKI).format("%H:%M").to_string(), "10:00");
 
         // A new link revokes the old one; revoking leaves none.
-        let second = visits::new_feed(&ctx).await.unwrap();
+        let second = visits::new_feed(&ctx, 365).await.unwrap();
         assert_eq!(reqwest::get(server.at(path)).await.unwrap().status(), 404);
         let second_path = second.strip_prefix(&server.url).unwrap();
         assert_eq!(reqwest::get(server.at(second_path)).await.unwrap().status(), 200);

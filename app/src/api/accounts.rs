@@ -84,10 +84,19 @@ pub async fn set_password(
             &purpose,
             password,
             password_again,
+            super::request::request().origin(),
         )
         .await?;
-        if let Some(session) = super::request::request().session {
-            crate::backend::auth::start_session(&session, &account, visitor.now).await?;
+        let context = super::request::request();
+        if let Some(session) = &context.session {
+            crate::backend::auth::start_session(
+                &visitor.db,
+                session,
+                &account,
+                context.origin(),
+                visitor.now,
+            )
+            .await?;
         }
         leptos_axum::redirect("/?welcome=1");
         Ok(())
@@ -100,7 +109,7 @@ pub async fn set_password(
 #[server(endpoint = "accounts/request-reset")]
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     super::request::serve_visitor(async |visitor| {
-        crate::backend::accounts::request_reset(visitor, &email).await?;
+        crate::backend::accounts::request_reset(visitor, &email, super::request::request().origin()).await?;
         leptos_axum::redirect("/password-reset?sent=1");
         Ok(())
     })

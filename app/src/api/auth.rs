@@ -24,12 +24,12 @@ pub async fn sign_in(
         {
             Err(AppError::InvalidCredentials)
         } else {
-            auth::check_credentials(&visitor.db, &email, password, context.client_address, visitor.now).await
+            auth::check_credentials(&visitor.db, &email, password, context.origin(), visitor.now).await
         };
         super::request::keep_form_on_error("sign-in", &result, &kept).await;
         let account = result?;
-        let session = context.session.ok_or_else(|| AppError::internal("no session layer"))?;
-        auth::start_session(&session, &account, visitor.now).await?;
+        let session = context.session.clone().ok_or_else(|| AppError::internal("no session layer"))?;
+        auth::start_session(&visitor.db, &session, &account, context.origin(), visitor.now).await?;
         let target = if next.is_empty() { "/" } else { same_site_path(&next) };
         leptos_axum::redirect(target);
         Ok(())
@@ -39,21 +39,22 @@ pub async fn sign_in(
 
 #[server(endpoint = "sign-out")]
 pub async fn sign_out() -> Result<(), AppError> {
-    crate::api::request::finish(
-        async move {
-            if let Some(session) = super::request::request().session {
-                crate::backend::auth::end_session(&session).await?;
-            }
-            // The offline copy of the agenda (see public/sw.js) leaves with the person.
-            if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-                response.insert_header(
-                    axum::http::HeaderName::from_static("clear-site-data"),
-                    axum::http::HeaderValue::from_static("\"storage\""),
-                );
-            }
-            leptos_axum::redirect("/sign-in?signed_out=1");
-            Ok(())
+    super::request::serve_visitor(async move |visitor| {
+        let context = super::request::request();
+        if let Some(session) = &context.session {
+            let user = context.user.as_ref().map(|u| u.id);
+            crate::backend::auth::end_session(&visitor.db, session, user, context.origin(), visitor.now)
+                .await?;
         }
-        .await,
-    )
+        // The offline copy of the agenda (see public/sw.js) leaves with the person.
+        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            response.insert_header(
+                axum::http::HeaderName::from_static("clear-site-data"),
+                axum::http::HeaderValue::from_static("\"storage\""),
+            );
+        }
+        leptos_axum::redirect("/sign-in?signed_out=1");
+        Ok(())
+    })
+    .await
 }

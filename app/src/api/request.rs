@@ -140,6 +140,14 @@ pub async fn keep_for_next_page<F: Serialize>(form: &str, values: &F) {
 /// redirect back to its page instead, which carries the error for the page to show.
 pub fn finish<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     let result = result.map_err(|error| error.for_request(request().request_id.as_deref()));
+    if let Err(AppError::RateLimited { retry_after_secs }) = &result
+        && let (Some(response), Ok(value)) = (
+            use_context::<leptos_axum::ResponseOptions>(),
+            axum::http::HeaderValue::from_str(&retry_after_secs.to_string()),
+        )
+    {
+        response.insert_header(axum::http::header::RETRY_AFTER, value);
+    }
     if let Err(error) = &result {
         let wants_page = use_context::<Parts>()
             .and_then(|parts| parts.headers.get(axum::http::header::ACCEPT).cloned())

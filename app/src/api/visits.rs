@@ -104,18 +104,24 @@ pub async fn mileage(
     .await
 }
 
-/// Whether the signed-in person has a calendar feed link now.
+/// Until which day (Helsinki, `YYYY-MM-DD`) the signed-in person's calendar link works, if
+/// they have a live one.
 #[server(endpoint = "calendar/status")]
-pub async fn calendar_feed_status() -> Result<bool, AppError> {
-    super::request::serve(async |ctx| crate::backend::visits::feed_status(ctx).await).await
+pub async fn calendar_feed_status() -> Result<Option<String>, AppError> {
+    super::request::serve(async |ctx| {
+        let until = crate::backend::visits::feed_status(ctx).await?;
+        Ok(until.map(|at| at.with_timezone(&crate::domain::time::HELSINKI).date_naive().to_string()))
+    })
+    .await
 }
 
 /// Makes a new secret feed link (revoking any earlier one). Only its hash is stored, so the
 /// link is shown once, on the page the browser is sent back to.
 #[server(endpoint = "calendar/new-link")]
-pub async fn new_calendar_link() -> Result<(), AppError> {
+pub async fn new_calendar_link(#[server(default)] days: Option<u32>) -> Result<(), AppError> {
     super::request::serve(async |ctx| {
-        let link = crate::backend::visits::new_feed(ctx).await?;
+        let days = days.unwrap_or(crate::domain::calendar::DEFAULT_LINK_DAYS);
+        let link = crate::backend::visits::new_feed(ctx, days).await?;
         crate::api::request::keep_for_next_page(CALENDAR_LINK_FORM, &serde_json::json!({ "link": link }))
             .await;
         leptos_axum::redirect("/settings?calendar=new#calendar");

@@ -11,21 +11,21 @@ use sea_orm::{
 };
 
 use super::{
-    audit::entity,
+    audit::{self, AuthEvent, entity},
     auth::roles_of,
     ctx::{Ctx, Visitor},
     emails,
     entities::{user, user_role},
-    passwords, session_store, tokens,
+    passwords, session_store, throttle, tokens,
 };
 use crate::{
     domain::{
-        accounts::{Email, PersonName, Phone, parse_roles},
+        accounts::{Email, PersonName, Phone, email_key, parse_roles},
         ids::UserId,
         languages::Languages,
         policy::{Action, Resource},
         roles::RoleSet,
-        sign_in::{INVITATION_VALID_FOR, PASSWORD_RESET_VALID_FOR},
+        sign_in::{INVITATION_VALID_FOR, PASSWORD_RESET_VALID_FOR, RESETS_PER_ACCOUNT, RESETS_PER_ADDRESS},
         validation::{FormErrors, ValidationCode},
     },
     dto::{
@@ -219,19 +219,26 @@ pub async fn reinvite(ctx: &Ctx, id: UserId) -> Result<(), AppError> {
     ctx.audit_allowed(Action::InviteAccount, entity::ACCOUNT, Some(id.to_string())).await
 }
 
+/// Saves an account form. Roles are a separate decision ([`Action::ChangeRoles`]: never one's
+/// own). A new e-mail address is told to the old one, ends the person's sessions and voids
+/// their unused links; a change of roles is told to the person. Both go into the audit trail.
 pub async fn update(ctx: &Ctx, id: UserId, form: &AccountForm) -> Result<(), AppError> {
     let new = parse_form(form)?;
     let (account, current) = load(ctx, id).await?;
     // Both what the account is and what it would become must be within the actor's reach.
     let both = RoleSet::new(current.iter().chain(new.roles.iter()));
-    ctx.authorize(
-        Action::EditAccount,
-        &account_resource(ctx, id, both),
-        entity::ACCOUNT,
-        Some(id.to_string()),
-    )
-    .await?;
+    let resource = account_resource(ctx, id, both);
+    ctx.authorize(Action::EditAccount, &resource, entity::ACCOUNT, Some(id.to_string())).await?;
+    let roles_change = new.roles != current;
+    if roles_change {
+        ctx.authorize(Action::ChangeRoles, &resource, entity::ACCOUNT, Some(id.to_string())).await?;
+    }
+    let email_change = new.email.key() != account.email_key;
+    let by = user::Entity::find_by_id(ctx.actor_id()).one(&ctx.db).await?.map(|u| u.name).unwrap_or_default();
+    let before = account.clone();
+
     let txn = ctx.db.begin().await?;
+    let epoch = account.session_epoch;
     let mut row = account.into_active_model();
     row.name = Set(new.name.as_str().to_owned());
     row.email = Set(new.email.as_str().to_owned());
@@ -240,7 +247,11 @@ pub async fn update(ctx: &Ctx, id: UserId, form: &AccountForm) -> Result<(), App
     row.languages = Set(new.languages.to_stored());
     row.locale = Set(new.locale.as_str().to_owned());
     row.updated_at = Set(ctx.now);
-    row.update(&txn).await.map_err(|e| {
+    if email_change {
+        // Whoever holds a session or a link under the old address loses it.
+        row.session_epoch = Set(epoch + 1);
+    }
+    let after = row.update(&txn).await.map_err(|e| {
         if email_taken(&e) {
             AppError::invalid("email", ValidationCode::EmailTaken)
         } else {
@@ -248,6 +259,29 @@ pub async fn update(ctx: &Ctx, id: UserId, form: &AccountForm) -> Result<(), App
         }
     })?;
     set_roles(&txn, id.0, &new.roles).await?;
+    let origin =
+        audit::Origin { actor: Some(ctx.actor_id()), request_id: ctx.request_id.as_deref(), address: None };
+    let changed_at = ctx.now.timestamp_millis();
+    if email_change {
+        session_store::end_all_sessions_of(&txn, id.0).await?;
+        tokens::revoke_all(&txn, id.0, tokens::Purpose::PasswordReset, ctx.now).await?;
+        tokens::revoke_all(&txn, id.0, tokens::Purpose::Invitation, ctx.now).await?;
+        super::visits::revoke_all_feeds(&txn, id.0, ctx.now).await?;
+        let mail = emails::email_changed(
+            &before,
+            new.email.as_str(),
+            &by,
+            format!("email_changed:{}:{changed_at}", id.0),
+        );
+        ctx.mailing.enqueue(&txn, mail, ctx.now).await?;
+        audit::record_auth(&txn, AuthEvent::EmailChanged, Some(id.0), origin, ctx.now).await?;
+    }
+    if roles_change {
+        let mail =
+            emails::roles_changed(&after, &new.roles, &by, format!("roles_changed:{}:{changed_at}", id.0));
+        ctx.mailing.enqueue(&txn, mail, ctx.now).await?;
+        audit::record_auth(&txn, AuthEvent::RolesChanged, Some(id.0), origin, ctx.now).await?;
+    }
     txn.commit().await?;
     ctx.audit_allowed(Action::EditAccount, entity::ACCOUNT, Some(id.to_string())).await
 }
@@ -271,6 +305,7 @@ pub async fn set_active(ctx: &Ctx, id: UserId, active: bool) -> Result<(), AppEr
     row.update(&txn).await?;
     if !active {
         session_store::end_all_sessions_of(&txn, id.0).await?;
+        super::visits::revoke_all_feeds(&txn, id.0, ctx.now).await?;
     }
     txn.commit().await?;
     ctx.audit_allowed(Action::DeactivateAccount, entity::ACCOUNT, Some(id.to_string())).await
@@ -298,13 +333,15 @@ pub async fn check_link(
 }
 
 /// Sets a new password from a live link and ends all the person's sessions; returns the
-/// account, for the caller to sign them in here.
+/// account, for the caller to sign them in here. Using one link voids the person's other
+/// unused links (a reset request leaves earlier ones alive until then).
 pub async fn set_password_from_link(
     visitor: &Visitor,
     secret: &str,
     purpose_name: &str,
     password: String,
     password_again: String,
+    origin: audit::Origin<'_>,
 ) -> Result<user::Model, AppError> {
     let now = visitor.now;
     let token = tokens::find_live(&visitor.db, secret, purpose(purpose_name)?, now)
@@ -320,10 +357,13 @@ pub async fn set_password_from_link(
     }
     passwords::check_new_password(&password, &[&account.name, &account.email])
         .map_err(|code| AppError::invalid("password", code))?;
-    let hash = passwords::hash(password).await?;
+    let turn = passwords::turn()?;
+    let hash = passwords::hash(&turn, password).await?;
 
     let txn = visitor.db.begin().await?;
     tokens::use_up(&txn, token, now).await?;
+    tokens::revoke_all(&txn, account.id, tokens::Purpose::PasswordReset, now).await?;
+    tokens::revoke_all(&txn, account.id, tokens::Purpose::Invitation, now).await?;
     let epoch = account.session_epoch + 1;
     let mut row = account.into_active_model();
     row.password_hash = Set(Some(hash));
@@ -331,30 +371,89 @@ pub async fn set_password_from_link(
     row.updated_at = Set(now);
     let account = row.update(&txn).await?;
     session_store::end_all_sessions_of(&txn, account.id).await?;
+    // A reset is what a person does after losing a phone: its calendar subscription ends too.
+    super::visits::revoke_all_feeds(&txn, account.id, now).await?;
+    let origin = audit::Origin { actor: Some(account.id), ..origin };
+    audit::record_auth(&txn, AuthEvent::PasswordSet, Some(account.id), origin, now).await?;
     txn.commit().await?;
     Ok(account)
 }
 
-pub async fn request_reset(visitor: &Visitor, email: &str) -> Result<(), AppError> {
+/// Asks for a reset link. The request only counts the attempt, the same work whatever the
+/// address, and answers; looking the address up and queueing the mail happen after the
+/// answer, so neither the answer nor its timing tells who has an account. At most
+/// [`RESETS_PER_ACCOUNT`] links an hour go to one account (more requests are answered the
+/// same and send nothing); one address asking too often is told to wait.
+pub async fn request_reset(
+    visitor: &Visitor,
+    email: &str,
+    origin: audit::Origin<'_>,
+) -> Result<(), AppError> {
     let now = visitor.now;
+    if email.chars().count() > crate::domain::text::EMAIL {
+        return Ok(()); // no account has such an address
+    }
+    let key = email_key(email);
+    // The address first, each ask counted whatever becomes of it; then the account, whose
+    // limit is silent (the same answer, no mail).
+    if let Some(address) = origin.address {
+        let keys = [(format!("reset-address:{address}"), RESETS_PER_ADDRESS)];
+        if let Err(over) = throttle::attempt(&visitor.db, &keys, now).await? {
+            audit::record_auth(&visitor.db, AuthEvent::ResetRefused, None, origin, now).await?;
+            return Err(AppError::RateLimited { retry_after_secs: over.wait.num_seconds().max(1) as u64 });
+        }
+    }
+    let keys = [(format!("reset-account:{key}"), RESETS_PER_ACCOUNT)];
+    let allowed = throttle::attempt(&visitor.db, &keys, now).await?.is_ok();
+    let db = visitor.db.clone();
+    let mailing = visitor.mailing.clone();
+    let request_id = origin.request_id.map(str::to_owned);
+    let address = origin.address;
+    tokio::spawn(async move {
+        let origin = audit::Origin { actor: None, request_id: request_id.as_deref(), address };
+        match send_reset(&db, &mailing, &key, allowed, origin, now).await {
+            Ok(()) => mailing.wake_if_queued(),
+            Err(error) => tracing::error!(?error, "could not queue a password reset"),
+        }
+    });
+    Ok(())
+}
+
+async fn send_reset(
+    db: &DatabaseConnection,
+    mailing: &super::ctx::Mailing,
+    key: &str,
+    allowed: bool,
+    origin: audit::Origin<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
     let account = user::Entity::find()
-        .filter(user::Column::EmailKey.eq(crate::domain::accounts::email_key(email)))
+        .filter(user::Column::EmailKey.eq(key))
         .filter(user::Column::Active.eq(true))
-        .one(&visitor.db)
+        .one(db)
         .await?;
-    let Some(account) = account else {
-        tracing::info!("password reset asked for an unknown or inactive address");
-        return Ok(());
-    };
-    let txn = visitor.db.begin().await?;
-    tokens::revoke_all(&txn, account.id, tokens::Purpose::PasswordReset, now).await?;
-    let (token_id, secret) =
-        tokens::issue(&txn, account.id, tokens::Purpose::PasswordReset, PASSWORD_RESET_VALID_FOR, None, now)
-            .await?;
-    let link = visitor.mailing.link(&format!("/password-reset/{secret}"));
-    let mail =
-        emails::notice(emails::Notice::PasswordReset, &account, &link, format!("password_reset:{token_id}"));
-    visitor.mailing.enqueue(&txn, mail, now).await?;
+    let event = if allowed { AuthEvent::ResetRequested } else { AuthEvent::ResetRefused };
+    let txn = db.begin().await?;
+    audit::record_auth(&txn, event, account.as_ref().map(|a| a.id), origin, now).await?;
+    if let Some(account) = account.filter(|_| allowed) {
+        let (token_id, secret) = tokens::issue(
+            &txn,
+            account.id,
+            tokens::Purpose::PasswordReset,
+            PASSWORD_RESET_VALID_FOR,
+            None,
+            now,
+        )
+        .await?;
+        let link = mailing.link(&format!("/password-reset/{secret}"));
+        let mail = emails::notice(
+            emails::Notice::PasswordReset,
+            &account,
+            &link,
+            format!("password_reset:{token_id}"),
+        );
+        mailing.enqueue(&txn, mail, now).await?;
+    }
     txn.commit().await?;
     Ok(())
 }

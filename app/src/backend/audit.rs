@@ -33,6 +33,82 @@ pub mod entity {
     pub const AUDIT_LOG: &str = "audit_log";
     pub const SESSION: &str = "session";
     pub const OUTBOX: &str = "outbox";
+    /// Signing in and out, resets, passwords, roles and e-mail addresses: the id is the
+    /// account concerned (none for an address nobody has).
+    pub const AUTHENTICATION: &str = "authentication";
+}
+
+/// What happened to an account's sign-in, as the trail names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthEvent {
+    SignedIn,
+    /// A wrong password, or an address nobody has, or an inactive account.
+    SignInFailed,
+    /// Refused without checking the password: too many attempts, or too many at once.
+    SignInPaused,
+    SignedOut,
+    ResetRequested,
+    /// More reset links asked for than are mailed; nothing was sent.
+    ResetRefused,
+    PasswordSet,
+    RolesChanged,
+    EmailChanged,
+}
+
+impl AuthEvent {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuthEvent::SignedIn => "sign_in",
+            AuthEvent::SignInFailed => "sign_in_failed",
+            AuthEvent::SignInPaused => "sign_in_paused",
+            AuthEvent::SignedOut => "sign_out",
+            AuthEvent::ResetRequested => "password_reset_requested",
+            AuthEvent::ResetRefused => "password_reset_refused",
+            AuthEvent::PasswordSet => "password_set",
+            AuthEvent::RolesChanged => "roles_changed",
+            AuthEvent::EmailChanged => "email_changed",
+        }
+    }
+
+    /// Failures and refusals are the trail's "denied".
+    fn outcome(self) -> Outcome {
+        match self {
+            AuthEvent::SignInFailed | AuthEvent::SignInPaused | AuthEvent::ResetRefused => Outcome::Denied,
+            _ => Outcome::Allowed,
+        }
+    }
+}
+
+/// Who and where an authentication event comes from.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Origin<'a> {
+    /// Who did it: the person signing in, or the admin changing someone's roles.
+    pub actor: Option<i64>,
+    pub request_id: Option<&'a str>,
+    pub address: Option<std::net::IpAddr>,
+}
+
+/// Appends an authentication event about `account` (when there is one).
+pub async fn record_auth(
+    db: &impl ConnectionTrait,
+    event: AuthEvent,
+    account: Option<i64>,
+    origin: Origin<'_>,
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let mut row = row(&Event {
+        at,
+        actor: origin.actor,
+        action: event.as_str(),
+        entity: entity::AUTHENTICATION,
+        entity_id: account.map(|id| id.to_string()),
+        purpose: None,
+        outcome: event.outcome(),
+        request_id: origin.request_id,
+    });
+    row.address = Set(origin.address.map(|a| a.to_string()));
+    audit_event::Entity::insert(row).exec_without_returning(db).await?;
+    Ok(())
 }
 
 /// One event to append.
@@ -59,6 +135,7 @@ fn row(event: &Event<'_>) -> audit_event::ActiveModel {
         purpose: Set(event.purpose.map(str::to_owned)),
         outcome: Set(event.outcome.as_str().to_owned()),
         request_id: Set(event.request_id.map(str::to_owned)),
+        address: Set(None),
     }
 }
 
@@ -99,6 +176,7 @@ pub struct Entry {
     pub entity_id: Option<String>,
     pub purpose: Option<String>,
     pub outcome: String,
+    pub address: Option<String>,
 }
 
 pub const PAGE_SIZE: u64 = 100;
@@ -159,6 +237,7 @@ pub async fn list(db: &impl ConnectionTrait, filter: &Filter, page: u64) -> Resu
             entity_id: e.entity_id,
             purpose: e.purpose,
             outcome: e.outcome,
+            address: e.address,
         })
         .collect();
     Ok((entries, total))

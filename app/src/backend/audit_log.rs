@@ -25,6 +25,7 @@ fn row(entry: Entry) -> AuditRow {
         entity: entry.entity,
         entity_id: entry.entity_id,
         outcome: entry.outcome,
+        address: entry.address,
     }
 }
 

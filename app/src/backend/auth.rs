@@ -10,18 +10,16 @@ use axum::{
     middleware::Next,
     response::Response,
 };
-use chrono::{DateTime, Duration, Utc};
-use sea_orm::{
-    ActiveValue::{NotSet, Set},
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
-};
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
 use super::{
     AppState,
-    entities::{sign_in_failure, user, user_role},
-    passwords,
+    audit::{self, AuthEvent},
+    entities::{user, user_role},
+    passwords, throttle,
 };
 use crate::{
     domain::{
@@ -29,7 +27,7 @@ use crate::{
         ids::UserId,
         policy::Actor,
         roles::{Role, RoleSet},
-        sign_in::{self, ThrottleRule},
+        sign_in,
     },
     dto::{
         AppError,
@@ -59,6 +57,17 @@ pub struct RequestContext {
     pub client_address: Option<IpAddr>,
     /// The request's session, to sign in and out.
     pub session: Option<Session>,
+}
+
+impl RequestContext {
+    /// Where an authentication event of this request comes from (no actor yet).
+    pub fn origin(&self) -> audit::Origin<'_> {
+        audit::Origin {
+            actor: self.user.as_ref().map(|u| u.id.0),
+            request_id: self.request_id.as_deref(),
+            address: self.client_address,
+        }
+    }
 }
 
 /// The roles of a user, from the database.
@@ -95,7 +104,7 @@ pub async fn current_user(
     // Always the server's own id: the server sets a fresh one on every request and keeps any
     // id the client sent apart, so the audit trail's request ids are never the client's choice.
     let request_id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let client_address = client_address(&request, state.settings.trust_forwarded_for);
+    let client_address = client_address(&request, state.settings.trusted_proxies);
     // A page load after a refused form post shows what was typed; take it from the session.
     let is_page_load = request.method() == axum::http::Method::GET
         && request
@@ -167,19 +176,14 @@ async fn resolve(
     Ok(Some(CurrentUser { id: UserId(account.id), name: account.name, roles, locale: account.locale }))
 }
 
-fn client_address(request: &Request, trust_forwarded_for: bool) -> Option<IpAddr> {
-    if trust_forwarded_for {
-        let forwarded = request
-            .headers()
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-            .and_then(|v| v.trim().parse().ok());
-        if forwarded.is_some() {
-            return forwarded;
-        }
-    }
-    request.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|info| info.0.ip())
+/// The client's address: from `X-Forwarded-For` as the trusted proxies wrote it (see
+/// [`sign_in::forwarded_client`]), else the connection's own.
+fn client_address(request: &Request, trusted_proxies: usize) -> Option<IpAddr> {
+    let forwarded: Vec<&str> =
+        request.headers().get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect();
+    sign_in::forwarded_client(&forwarded, trusted_proxies).or_else(|| {
+        request.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|info| info.0.ip())
+    })
 }
 
 impl CurrentUser {
@@ -188,69 +192,75 @@ impl CurrentUser {
     }
 }
 
-fn throttle_keys(email: &str, address: Option<IpAddr>) -> Vec<(String, ThrottleRule)> {
-    let mut keys = vec![(format!("account:{}", email_key(email)), sign_in::PER_ACCOUNT)];
+fn throttle_keys(email: &str, address: Option<IpAddr>) -> Vec<throttle::Key> {
+    let mut keys = vec![(account_key(email), sign_in::PER_ACCOUNT)];
     if let Some(address) = address {
         keys.push((format!("address:{address}"), sign_in::PER_ADDRESS));
     }
     keys
 }
 
+fn account_key(email: &str) -> String {
+    format!("account:{}", email_key(email))
+}
+
+/// How long a request refused because too many passwords are being checked at once is told
+/// to wait (the queue empties within a second or two).
+const BUSY_RETRY_SECS: u64 = 5;
+
 /// Checks an e-mail and password. Wrong ones (and unknown e-mails, and inactive accounts) all
-/// get the same answer; too many failures pause further attempts, per account and per address.
+/// get the same answer; too many attempts pause further ones, per account and per address.
+/// The attempt is counted before its password is checked, and only a few checks run at once:
+/// every refusal, whatever its reason, is the same "too many attempts".
 pub async fn check_credentials(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     email: &str,
     password: String,
-    address: Option<IpAddr>,
+    origin: audit::Origin<'_>,
     now: DateTime<Utc>,
 ) -> Result<user::Model, AppError> {
-    let keys = throttle_keys(email, address);
-    let window_start = now - Duration::hours(1);
-    for (key, rule) in &keys {
-        let failures: Vec<DateTime<Utc>> = sign_in_failure::Entity::find()
-            .filter(sign_in_failure::Column::Key.eq(key.as_str()))
-            .filter(sign_in_failure::Column::At.gt(window_start))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|f| f.at)
-            .collect();
-        if let Some(wait) = sign_in::retry_after(*rule, &failures, now) {
-            return Err(AppError::RateLimited { retry_after_secs: wait.num_seconds().max(1) as u64 });
-        }
-    }
-
     let account = user::Entity::find()
         .filter(user::Column::EmailKey.eq(email_key(email)))
         .filter(user::Column::Active.eq(true))
         .one(db)
         .await?;
+    let account_id = account.as_ref().map(|a| a.id);
+    let refused = async |retry_after_secs: u64| {
+        audit::record_auth(db, AuthEvent::SignInPaused, account_id, origin, now).await?;
+        tracing::warn!("sign-in paused");
+        Err(AppError::RateLimited { retry_after_secs })
+    };
+    // A place at the hasher first, so a refusal costs nothing.
+    let Ok(turn) = passwords::turn() else {
+        return refused(BUSY_RETRY_SECS).await;
+    };
+    let keys = throttle_keys(email, origin.address);
+    let attempts = match throttle::attempt(db, &keys, now).await? {
+        Ok(ids) => ids,
+        Err(over) => return refused(over.wait.num_seconds().max(1) as u64).await,
+    };
     let stored = account.as_ref().and_then(|a| a.password_hash.clone());
-    if passwords::verify(password, stored).await
+    if passwords::verify(&turn, password, stored).await
         && let Some(account) = account
     {
-        // A success forgives the account's failures (not the address's).
-        sign_in_failure::Entity::delete_many()
-            .filter(sign_in_failure::Column::Key.eq(keys[0].0.as_str()))
-            .exec(db)
-            .await?;
+        // A success forgives the account's failures and this attempt from the address (not
+        // the address's earlier failures).
+        throttle::forget_key(db, &keys[0].0).await?;
+        throttle::forget(db, &attempts).await?;
         return Ok(account);
     }
-    let rows = keys.iter().map(|(key, _)| sign_in_failure::ActiveModel {
-        id: NotSet,
-        key: Set(key.clone()),
-        at: Set(now),
-    });
-    sign_in_failure::Entity::insert_many(rows).exec_without_returning(db).await?;
+    audit::record_auth(db, AuthEvent::SignInFailed, account_id, origin, now).await?;
     tracing::warn!("failed sign-in");
     Err(AppError::InvalidCredentials)
 }
 
-/// Starts a session for `account` under a new session id (no fixation).
+/// Starts a session for `account` under a new session id (no fixation), and writes the
+/// sign-in to the audit trail.
 pub async fn start_session(
+    db: &impl ConnectionTrait,
     session: &Session,
     account: &user::Model,
+    origin: audit::Origin<'_>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     session.cycle_id().await?;
@@ -260,20 +270,25 @@ pub async fn start_session(
         signed_in_at: now.timestamp(),
         seen_at: now.timestamp(),
     };
-    Ok(session.insert(SIGNED_IN_KEY, signed_in).await?)
+    session.insert(SIGNED_IN_KEY, signed_in).await?;
+    let origin = audit::Origin { actor: Some(account.id), ..origin };
+    audit::record_auth(db, AuthEvent::SignedIn, Some(account.id), origin, now).await?;
+    Ok(())
 }
 
 /// Ends the session: its record is deleted and the cookie cleared.
-pub async fn end_session(session: &Session) -> Result<(), AppError> {
-    Ok(session.flush().await?)
-}
-
-/// Forgets failures older than any rule's window (run now and then).
-pub async fn prune_sign_in_failures(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<(), DbErr> {
-    sign_in_failure::Entity::delete_many()
-        .filter(sign_in_failure::Column::At.lt(now - Duration::hours(1)))
-        .exec(db)
-        .await?;
+pub async fn end_session(
+    db: &impl ConnectionTrait,
+    session: &Session,
+    user: Option<UserId>,
+    origin: audit::Origin<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    session.flush().await?;
+    if let Some(user) = user {
+        let origin = audit::Origin { actor: Some(user.0), ..origin };
+        audit::record_auth(db, AuthEvent::SignedOut, Some(user.0), origin, now).await?;
+    }
     Ok(())
 }
 

@@ -74,7 +74,8 @@ pub async fn seed(db: &DatabaseConnection) -> Result<bool, AppError> {
         return Ok(false);
     }
     let now = Utc::now();
-    let hash = passwords::hash(DEMO_PASSWORD.to_owned()).await?;
+    let turn = passwords::turn()?;
+    let hash = passwords::hash(&turn, DEMO_PASSWORD.to_owned()).await?;
     let txn = db.begin().await?;
     let mut ids = std::collections::HashMap::new();
     for (i, demo) in ACCOUNTS.iter().enumerate() {

@@ -78,6 +78,42 @@ fn outgoing(
     }
 }
 
+/// To the old address of an account whose e-mail address someone else changed: the person
+/// learns of it even if the change was made to take their account over.
+pub fn email_changed(before: &user::Model, new_address: &str, by: &str, key: String) -> Outgoing {
+    let locale = locale_of(before);
+    let subject = td_string!(locale, email.email_changed.subject).to_string();
+    let text = td_string!(
+        locale,
+        email.email_changed.text,
+        name = before.name.as_str(),
+        address = new_address,
+        by = by
+    );
+    outgoing(MessageKind::AccountChanged, key, before, subject, text)
+}
+
+/// To a person whose roles someone else changed: what they are now.
+pub fn roles_changed(
+    account: &user::Model,
+    roles: &crate::domain::roles::RoleSet,
+    by: &str,
+    key: String,
+) -> Outgoing {
+    let locale = locale_of(account);
+    let names: Vec<&str> = roles.iter().map(|role| crate::words::role_text(role, locale)).collect();
+    let roles = if names.is_empty() { "-".to_owned() } else { names.join(", ") };
+    let subject = td_string!(locale, email.roles_changed.subject).to_string();
+    let text = td_string!(
+        locale,
+        email.roles_changed.text,
+        name = account.name.as_str(),
+        roles = roles.as_str(),
+        by = by
+    );
+    outgoing(MessageKind::AccountChanged, key, account, subject, text)
+}
+
 /// `key` names the token the link carries: one message per invitation.
 pub fn invitation(account: &user::Model, inviter: &str, link: &str, key: String) -> Outgoing {
     let locale = locale_of(account);

@@ -75,6 +75,13 @@ macro_rules! internal_from {
     };
 }
 
+/// Too many passwords are being checked at once: the same answer as any other pause.
+impl From<super::passwords::Busy> for AppError {
+    fn from(_: super::passwords::Busy) -> Self {
+        AppError::RateLimited { retry_after_secs: 5 }
+    }
+}
+
 internal_from!(
     serde_json::Error,
     tower_sessions::session::Error,

@@ -237,6 +237,11 @@ pub async fn drain(
             .filter(outbox_message::Column::Id.eq(row.id));
         match result {
             Ok(()) => {
+                let update = if MessageKind::parse(&row.kind).is_some_and(MessageKind::carries_secret_link) {
+                    cleared(update)
+                } else {
+                    update
+                };
                 update
                     .col_expr(outbox_message::Column::Status, Expr::value(SENT))
                     .col_expr(outbox_message::Column::SentAt, Expr::value(now))
@@ -269,6 +274,38 @@ pub async fn drain(
         }
     }
     Ok(report)
+}
+
+/// What a sent message keeps once its body is cleared: who, what kind, the subject, when.
+const CLEARED: &str = "";
+
+fn cleared(
+    update: sea_orm::UpdateMany<outbox_message::Entity>,
+) -> sea_orm::UpdateMany<outbox_message::Entity> {
+    update
+        .col_expr(outbox_message::Column::TextBody, Expr::value(CLEARED))
+        .col_expr(outbox_message::Column::HtmlBody, Expr::value(CLEARED))
+        .col_expr(outbox_message::Column::Attachments, Expr::value("[]"))
+}
+
+/// Clears the bodies (and attachments) of messages sent more than `keep_days` ago: they may
+/// name times, places and meetings, and the outbox is not a mail archive. The rows stay for
+/// the outbox page (recipient, kind, subject, when) until retention deletes them.
+pub async fn clear_sent_bodies(
+    db: &impl ConnectionTrait,
+    keep_days: u32,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let before = now - Duration::days(i64::from(keep_days));
+    let update = outbox_message::Entity::update_many()
+        .filter(outbox_message::Column::Status.eq(SENT))
+        .filter(outbox_message::Column::SentAt.lt(before))
+        .filter(
+            sea_orm::Condition::any()
+                .add(outbox_message::Column::TextBody.ne(CLEARED))
+                .add(outbox_message::Column::Attachments.ne("[]")),
+        );
+    Ok(cleared(update).exec(db).await?.rows_affected)
 }
 
 /// Puts a dead message back in the queue for one more try now.

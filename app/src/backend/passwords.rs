@@ -1,6 +1,7 @@
 //! Password hashing and strength. Argon2id with the OWASP parameters (19 MiB memory, two
 //! passes, one lane), run on the blocking thread pool so a sign-in never stalls the async
-//! workers.
+//! workers, and behind a gate: only a few hashes run at once and only a short queue waits, so
+//! a burst of sign-ins cannot take the server's memory (each hash holds 19 MiB).
 
 use argon2::{
     Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version,
@@ -23,9 +24,68 @@ pub enum PasswordError {
     Join(#[from] tokio::task::JoinError),
 }
 
+/// Every hashing slot and every place in the queue is taken: try again in a moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("too many password checks at once")]
+pub struct Busy;
+
+/// Hashes running at once: one per core, at most four (4 × 19 MiB).
+fn hashes_at_once() -> usize {
+    std::thread::available_parallelism().map_or(2, usize::from).clamp(1, 4)
+}
+
+/// Requests that may wait for a slot, beyond the running ones; each waits at most a few
+/// hashes' time (a fraction of a second), the rest are refused at once.
+pub const WAITING_AT_MOST: usize = 16;
+
+struct Gate {
+    /// Running and waiting: a request that finds none left is refused without waiting.
+    admitted: tokio::sync::Semaphore,
+    running: tokio::sync::Semaphore,
+}
+
+impl Gate {
+    fn new(running: usize, waiting: usize) -> Self {
+        Self {
+            admitted: tokio::sync::Semaphore::new(running + waiting),
+            running: tokio::sync::Semaphore::new(running),
+        }
+    }
+
+    fn turn(&self) -> Result<Turn<'_>, Busy> {
+        self.admitted.try_acquire().map(|permit| Turn { _admitted: permit, gate: self }).map_err(|_| Busy)
+    }
+}
+
+fn gate() -> &'static Gate {
+    static GATE: std::sync::OnceLock<Gate> = std::sync::OnceLock::new();
+    GATE.get_or_init(|| Gate::new(hashes_at_once(), WAITING_AT_MOST))
+}
+
+/// A place through the gate, held while the hash runs. Taken before any other work (a
+/// sign-in takes it before counting the attempt), so a refusal costs nothing.
+pub struct Turn<'a> {
+    _admitted: tokio::sync::SemaphorePermit<'a>,
+    gate: &'a Gate,
+}
+
+/// Takes a place in the queue, or `Busy` when the queue is full.
+pub fn turn() -> Result<Turn<'static>, Busy> {
+    gate().turn()
+}
+
+async fn run<T: Send + 'static>(
+    turn: &Turn<'_>,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, PasswordError> {
+    // The semaphore is never closed, so acquiring only waits.
+    let _running = turn.gate.running.acquire().await.map_err(|e| PasswordError::Hash(e.to_string()))?;
+    Ok(tokio::task::spawn_blocking(work).await?)
+}
+
 /// An Argon2id PHC string for `password`, with a fresh random salt.
-pub async fn hash(password: String) -> Result<String, PasswordError> {
-    tokio::task::spawn_blocking(move || {
+pub async fn hash(turn: &Turn<'_>, password: String) -> Result<String, PasswordError> {
+    run(turn, move || {
         let salt = SaltString::generate(&mut OsRng);
         argon2()
             .hash_password(password.as_bytes(), &salt)
@@ -38,8 +98,8 @@ pub async fn hash(password: String) -> Result<String, PasswordError> {
 /// Whether `password` matches `stored`. Without a stored hash (no such account, or an invited
 /// person who has not set a password) the same work is done against a dummy hash, so the
 /// answer takes as long either way and does not tell which e-mail addresses exist.
-pub async fn verify(password: String, stored: Option<String>) -> bool {
-    let result = tokio::task::spawn_blocking(move || {
+pub async fn verify(turn: &Turn<'_>, password: String, stored: Option<String>) -> bool {
+    let result = run(turn, move || {
         let (phc, real) = match stored {
             Some(phc) => (phc, true),
             None => (dummy_hash().to_owned(), false),
@@ -138,16 +198,31 @@ mod tests {
 
     #[tokio::test]
     async fn a_hash_verifies_its_password_only() {
-        let stored = hash("kaunis kesäpäivä mökillä".into()).await.unwrap();
+        let turn = turn().unwrap();
+        let stored = hash(&turn, "kaunis kesäpäivä mökillä".into()).await.unwrap();
         assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{stored}");
-        assert!(verify("kaunis kesäpäivä mökillä".into(), Some(stored.clone())).await);
-        assert!(!verify("kaunis kesäpäivä".into(), Some(stored)).await);
+        assert!(verify(&turn, "kaunis kesäpäivä mökillä".into(), Some(stored.clone())).await);
+        assert!(!verify(&turn, "kaunis kesäpäivä".into(), Some(stored)).await);
     }
 
     #[tokio::test]
     async fn no_stored_hash_never_verifies() {
-        assert!(!verify("no account has this password".into(), None).await);
-        assert!(!verify("anything".into(), Some("not a hash".into())).await);
+        let turn = turn().unwrap();
+        assert!(!verify(&turn, "no account has this password".into(), None).await);
+        assert!(!verify(&turn, "anything".into(), Some("not a hash".into())).await);
+    }
+
+    #[tokio::test]
+    async fn beyond_the_running_and_the_waiting_everyone_is_refused_at_once() {
+        let gate = Gate::new(1, 2);
+        let first = gate.turn().unwrap();
+        let _second = gate.turn().unwrap();
+        let _third = gate.turn().unwrap();
+        assert_eq!(gate.turn().err(), Some(Busy));
+        drop(first);
+        let again = gate.turn().expect("a place given back is free again");
+        // Waiting turns still run, one at a time.
+        assert!(!verify(&again, "x".into(), None).await);
     }
 
     #[test]

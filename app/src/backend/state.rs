@@ -28,14 +28,17 @@ pub struct Settings {
     /// scheme://host[:port] users reach the app at; links in e-mails start with it.
     pub public_origin: String,
     pub session_limits: SessionLimits,
-    /// Take the client's address from `X-Forwarded-For` (behind a trusted reverse proxy).
-    pub trust_forwarded_for: bool,
+    /// How many reverse proxies of our own stand in front of the server: the client's address
+    /// is the `X-Forwarded-For` entry the outermost of them wrote (0: the connection's address).
+    pub trusted_proxies: usize,
     /// The kilometre allowance for rides in the guide's own car, in cents per kilometre.
     pub km_rate_cents: u32,
     /// A council participant's travel is paid back at this bus-ticket price, in cents.
     pub bus_ticket_cents: u32,
     /// Months a client's details are kept after the guidance closed (`backend::retention`).
     pub retention_months: u32,
+    /// Days a sent e-mail keeps its body in the outbox (`outbox::clear_sent_bodies`).
+    pub sent_mail_days: u32,
 }
 
 impl AppState {

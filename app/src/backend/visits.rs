@@ -17,7 +17,7 @@ mod review_meetings;
 pub use agenda::{agenda, for_client, get};
 pub use booking::{book, choices};
 pub use changes::{cancel, cancel_after_ending, hand_over, reschedule};
-pub use feed::{feed, feed_status, new_feed, revoke_feed};
+pub use feed::{feed, feed_status, new_feed, revoke_all as revoke_all_feeds, revoke_feed};
 pub use feedback::{give as give_feedback, results as feedback_results, screen as feedback_screen};
 pub use payroll::{mileage, payroll_csv};
 pub use records::{Recorded, record_outcome};

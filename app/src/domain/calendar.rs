@@ -4,6 +4,20 @@
 
 /// "M. K." from "Matti Koski": enough for the guide to know whose visit it is in a calendar
 /// that leaves Rinnalla.
+/// How long a calendar link may work, in days: a person picks one when making the link, and a
+/// lost phone's subscription dies by itself at the latest then.
+pub const LINK_PERIODS: [u32; 4] = [30, 90, 180, 365];
+pub const DEFAULT_LINK_DAYS: u32 = 365;
+
+/// A chosen period, or `UnknownChoice`.
+pub fn link_period(days: u32) -> Result<chrono::Duration, crate::domain::validation::ValidationCode> {
+    if LINK_PERIODS.contains(&days) {
+        Ok(chrono::Duration::days(i64::from(days)))
+    } else {
+        Err(crate::domain::validation::ValidationCode::UnknownChoice)
+    }
+}
+
 pub fn initials(name: &str) -> String {
     name.split_whitespace()
         .filter_map(|w| w.chars().next())
@@ -50,5 +64,19 @@ mod tests {
         // The fallback name is never reached: splitting always yields a first part.
         assert_eq!(host_of(""), "");
         assert_eq!(host_of("https://"), "");
+    }
+}
+
+#[cfg(test)]
+mod link_period_tests {
+    use super::*;
+
+    #[test]
+    fn only_the_offered_periods_are_taken() {
+        assert_eq!(link_period(90), Ok(chrono::Duration::days(90)));
+        assert!(LINK_PERIODS.contains(&DEFAULT_LINK_DAYS));
+        for days in [0, 1, 366, u32::MAX] {
+            assert!(link_period(days).is_err(), "{days}");
+        }
     }
 }

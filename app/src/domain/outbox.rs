@@ -35,6 +35,9 @@ pub enum MessageKind {
     OutingAnnounced,
     /// A client council's agenda, in good time before the meeting (to the participants' guides).
     CouncilAgenda,
+    /// The person's own account was changed by someone else: their roles, or their e-mail
+    /// address (told to the old address).
+    AccountChanged,
 }
 
 impl MessageKind {
@@ -53,6 +56,7 @@ impl MessageKind {
             MessageKind::OutingPlaceOffered => "outing_place_offered",
             MessageKind::OutingAnnounced => "outing_announced",
             MessageKind::CouncilAgenda => "council_agenda",
+            MessageKind::AccountChanged => "account_changed",
         }
     }
 
@@ -61,13 +65,24 @@ impl MessageKind {
         MessageKind::iter().find(|kind| kind.as_str() == name)
     }
 
-    /// Messages a person cannot turn off: account access, and the escalations that keep a
-    /// referral from being forgotten.
+    /// Messages a person cannot turn off: account access and changes to it, and the
+    /// escalations that keep a referral from being forgotten.
     pub fn is_mandatory(self) -> bool {
         matches!(
             self,
-            MessageKind::Invitation | MessageKind::PasswordReset | MessageKind::FirstContactOverdue
+            MessageKind::Invitation
+                | MessageKind::PasswordReset
+                | MessageKind::AccountChanged
+                | MessageKind::FirstContactOverdue
         )
+    }
+}
+
+impl MessageKind {
+    /// Messages whose link is itself a key to an account (invitation, reset): their body is
+    /// cleared the moment they are sent, so the outbox never keeps a live secret.
+    pub fn carries_secret_link(self) -> bool {
+        matches!(self, MessageKind::Invitation | MessageKind::PasswordReset)
     }
 }
 

@@ -23,8 +23,11 @@ pub enum Action {
     ListAccounts,
     /// Invite a new staff member with the given roles.
     InviteAccount,
-    /// Change a staff member's name, phone, languages or roles.
+    /// Change a staff member's name, e-mail, phone or languages.
     EditAccount,
+    /// Change a staff member's roles: never one's own (an admin cannot give themselves client
+    /// access), and an admin's only by another admin.
+    ChangeRoles,
     /// Deactivate (or reactivate) a staff member's account.
     DeactivateAccount,
     /// Read the audit trail of everyone.
@@ -125,6 +128,7 @@ impl Action {
             Action::ListAccounts => "list_accounts",
             Action::InviteAccount => "invite_account",
             Action::EditAccount => "edit_account",
+            Action::ChangeRoles => "change_roles",
             Action::DeactivateAccount => "deactivate_account",
             Action::ReadAuditLog => "read_audit_log",
             Action::ReadClientAuditReport => "read_client_audit_report",
@@ -234,9 +238,11 @@ fn role_can(role: Role, me: UserId, action: Action, resource: &Resource) -> bool
         // Admins manage every account but cannot deactivate themselves (someone must remain).
         (Admin, InviteAccount | EditAccount) => true,
         (Admin, DeactivateAccount) => !matches!(resource, Resource::Account { is_self: true, .. }),
+        // Separation of duties: nobody changes their own roles.
+        (Admin, ChangeRoles) => matches!(resource, Resource::Account { is_self: false, .. }),
         // Coordinators manage guides and social workers, never admins or other coordinators,
-        // and never their own account's roles.
-        (Coordinator, InviteAccount | EditAccount | DeactivateAccount) => match resource {
+        // and never their own account.
+        (Coordinator, InviteAccount | EditAccount | DeactivateAccount | ChangeRoles) => match resource {
             Resource::Account { roles, is_self } => {
                 !is_self && roles.iter().all(|r| matches!(r, Guide | SocialWorker))
             }
@@ -476,7 +482,7 @@ mod tests {
                 Resource::Client { guide: Some(SOMEONE), referred_by: Some(SOMEONE) },
             ),
             // For accounts, "own" is the actor's own account, "other" a guide's account.
-            InviteAccount | EditAccount | DeactivateAccount => (
+            InviteAccount | EditAccount | DeactivateAccount | ChangeRoles => (
                 Resource::Account { roles: RoleSet::new([Role::Guide]), is_self: true },
                 Resource::Account { roles: RoleSet::new([Role::Guide]), is_self: false },
             ),
@@ -498,6 +504,7 @@ mod tests {
             ListAccounts =>          [(Y, Y), (Y, Y),      (N, N),        (N, N)],
             InviteAccount =>         [(Y, Y), (N, Y),      (N, N),        (N, N)],
             EditAccount =>           [(Y, Y), (N, Y),      (N, N),        (N, N)],
+            ChangeRoles =>           [(N, Y), (N, Y),      (N, N),        (N, N)],
             DeactivateAccount =>     [(N, Y), (N, Y),      (N, N),        (N, N)],
             ReadAuditLog =>          [(Y, Y), (N, N),      (N, N),        (N, N)],
             ReadClientAuditReport => [(Y, Y), (N, N),      (N, N),        (N, N)],
@@ -590,12 +597,33 @@ mod tests {
         let coordinator = actor(&[Role::Coordinator]);
         for roles in [vec![Role::Admin], vec![Role::Coordinator], vec![Role::Guide, Role::Admin]] {
             let target = Resource::Account { roles: RoleSet::new(roles), is_self: false };
-            for action in [InviteAccount, EditAccount, DeactivateAccount] {
+            for action in [InviteAccount, EditAccount, DeactivateAccount, ChangeRoles] {
                 assert!(!can(&coordinator, action, &target).is_allowed(), "{action:?}");
             }
         }
         let social_worker = Resource::Account { roles: RoleSet::new([Role::SocialWorker]), is_self: false };
         assert!(can(&coordinator, InviteAccount, &social_worker).is_allowed());
+    }
+
+    #[test]
+    fn nobody_changes_their_own_roles_and_only_an_admin_changes_an_admins() {
+        let admin = actor(&[Role::Admin]);
+        // An admin adding the coordinator role to their own account: refused, whatever the
+        // roles involved.
+        for roles in [vec![Role::Admin], vec![Role::Admin, Role::Coordinator]] {
+            let own = Resource::Account { roles: RoleSet::new(roles), is_self: true };
+            assert!(!can(&admin, ChangeRoles, &own).is_allowed());
+            assert!(!can(&actor(&[Role::Admin, Role::Coordinator]), ChangeRoles, &own).is_allowed());
+        }
+        // Another admin's roles: by an admin yes, by a coordinator never.
+        let other_admin = Resource::Account { roles: RoleSet::new([Role::Admin]), is_self: false };
+        assert!(can(&admin, ChangeRoles, &other_admin).is_allowed());
+        assert!(!can(&actor(&[Role::Coordinator]), ChangeRoles, &other_admin).is_allowed());
+        // A coordinator cannot make a guide a coordinator.
+        let promoted =
+            Resource::Account { roles: RoleSet::new([Role::Guide, Role::Coordinator]), is_self: false };
+        assert!(!can(&actor(&[Role::Coordinator]), ChangeRoles, &promoted).is_allowed());
+        assert!(can(&admin, ChangeRoles, &promoted).is_allowed());
     }
 
     #[test]

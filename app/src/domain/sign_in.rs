@@ -1,31 +1,57 @@
-//! Rules of signing in: how many failed attempts are allowed before a pause, and how long a
-//! session lives. Pure: the caller brings the clock and the stored failures.
+//! Rules of signing in: how many attempts are allowed before a pause, how many reset links
+//! one account or address may ask for, whose address a request comes from, and how long a
+//! session lives. Pure: the caller brings the clock, the stored attempts and the headers.
+
+use std::net::{IpAddr, SocketAddr};
 
 use chrono::{DateTime, Duration, Utc};
 
-/// At most `max_failures` failed attempts within `window`; then wait until the oldest of them
+/// At most `max_attempts` counted attempts within `window`; then wait until the oldest of them
 /// leaves the window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ThrottleRule {
-    pub max_failures: usize,
+    pub max_attempts: usize,
     pub window: Duration,
 }
 
-/// Per account: stops guessing one person's password.
-pub const PER_ACCOUNT: ThrottleRule = ThrottleRule { max_failures: 5, window: Duration::minutes(15) };
+/// Per account: stops guessing one person's password. An attempt counts from the moment it
+/// starts (before its password is checked), so parallel guesses cannot all pass the count.
+pub const PER_ACCOUNT: ThrottleRule = ThrottleRule { max_attempts: 5, window: Duration::minutes(15) };
 /// Per network address: stops one machine trying many accounts.
-pub const PER_ADDRESS: ThrottleRule = ThrottleRule { max_failures: 20, window: Duration::minutes(15) };
+pub const PER_ADDRESS: ThrottleRule = ThrottleRule { max_attempts: 20, window: Duration::minutes(15) };
+
+/// Reset links mailed to one account: enough for a lost mail or two, never an inbox flood.
+pub const RESETS_PER_ACCOUNT: ThrottleRule = ThrottleRule { max_attempts: 3, window: Duration::hours(1) };
+/// Reset requests from one address, whichever accounts they name.
+pub const RESETS_PER_ADDRESS: ThrottleRule = ThrottleRule { max_attempts: 10, window: Duration::hours(1) };
+
+/// The longest window of any rule: older attempts can be forgotten.
+pub const LONGEST_WINDOW: Duration = Duration::hours(1);
+
+/// The client's address behind `trusted_hops` reverse proxies of our own. Each proxy appends
+/// the address it was reached from to `X-Forwarded-For`, so the client is the entry written by
+/// the outermost trusted proxy: `trusted_hops` from the right. Anything left of it was sent by
+/// the client and proves nothing. `None` (use the connection's address) when no proxy is
+/// trusted or the header is missing or too short to have passed through them all.
+pub fn forwarded_client(forwarded_for: &[&str], trusted_hops: usize) -> Option<IpAddr> {
+    if trusted_hops == 0 {
+        return None;
+    }
+    let entries: Vec<&str> = forwarded_for.iter().flat_map(|value| value.split(',')).map(str::trim).collect();
+    let entry = entries.get(entries.len().checked_sub(trusted_hops)?)?;
+    entry.parse::<IpAddr>().ok().or_else(|| entry.parse::<SocketAddr>().ok().map(|a| a.ip()))
+}
 
 /// How long to wait before the next attempt, or `None` when an attempt is allowed now.
 pub fn retry_after(rule: ThrottleRule, failures: &[DateTime<Utc>], now: DateTime<Utc>) -> Option<Duration> {
     let mut recent: Vec<DateTime<Utc>> =
         failures.iter().copied().filter(|at| *at > now - rule.window && *at <= now).collect();
-    if recent.len() < rule.max_failures {
+    if recent.len() < rule.max_attempts {
         return None;
     }
     recent.sort();
-    // Allowed again when only max_failures - 1 remain in the window.
-    let frees_up_at = recent[recent.len() - rule.max_failures] + rule.window;
+    // Allowed again when only max_attempts - 1 remain in the window.
+    let frees_up_at = recent[recent.len() - rule.max_attempts] + rule.window;
     Some(frees_up_at - now)
 }
 
@@ -97,6 +123,38 @@ mod tests {
         assert_eq!(minutes_to_wait(Duration::seconds(1)), 1);
         assert_eq!(minutes_to_wait(Duration::seconds(61)), 2);
         assert_eq!(minutes_to_wait(Duration::minutes(10)), 10);
+    }
+
+    #[test]
+    fn a_reset_flood_stops_at_three_an_hour() {
+        let requests: Vec<_> = (0..3).map(at).collect();
+        assert_eq!(retry_after(RESETS_PER_ACCOUNT, &requests[..2], at(3)), None);
+        assert_eq!(retry_after(RESETS_PER_ACCOUNT, &requests, at(3)), Some(Duration::minutes(57)));
+        assert_eq!(retry_after(RESETS_PER_ACCOUNT, &requests, at(60)), None);
+    }
+
+    fn ip(text: &str) -> Option<IpAddr> {
+        Some(text.parse().unwrap())
+    }
+
+    #[test]
+    fn the_client_is_what_the_outermost_trusted_proxy_saw() {
+        // The client sent "6.6.6.6" itself; our one proxy appended the address it saw.
+        assert_eq!(forwarded_client(&["6.6.6.6, 203.0.113.7"], 1), ip("203.0.113.7"));
+        // Two proxies of ours: the second appended the first's address.
+        assert_eq!(forwarded_client(&["6.6.6.6, 203.0.113.7, 10.0.0.2"], 2), ip("203.0.113.7"));
+        // Several header lines are one list, in order.
+        assert_eq!(forwarded_client(&["6.6.6.6", "203.0.113.7"], 1), ip("203.0.113.7"));
+        assert_eq!(forwarded_client(&["2001:db8::1"], 1), ip("2001:db8::1"));
+        assert_eq!(forwarded_client(&["198.51.100.4:5123"], 1), ip("198.51.100.4"));
+    }
+
+    #[test]
+    fn no_trusted_proxy_or_a_short_or_broken_header_names_nobody() {
+        assert_eq!(forwarded_client(&["203.0.113.7"], 0), None);
+        assert_eq!(forwarded_client(&[], 1), None);
+        assert_eq!(forwarded_client(&["203.0.113.7"], 2), None);
+        assert_eq!(forwarded_client(&["203.0.113.7, unknown"], 1), None);
     }
 
     #[test]

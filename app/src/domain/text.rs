@@ -118,3 +118,34 @@ mod tests {
         }
     }
 }
+
+/// A text cell for a CSV file opened in a spreadsheet: one that starts with `=`, `+`, `-`, `@`,
+/// a tab or a carriage return would be read as a formula (OWASP "CSV injection"), so it gets a
+/// leading apostrophe, which spreadsheets show as text and hide. Only for text people typed
+/// (names, reasons); the export's own numbers never start so.
+pub fn spreadsheet_cell(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{text}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+#[cfg(test)]
+mod spreadsheet_tests {
+    use super::spreadsheet_cell;
+
+    #[test]
+    fn a_cell_that_would_be_a_formula_is_kept_as_text() {
+        for formula in ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"] {
+            assert_eq!(spreadsheet_cell(formula), format!("'{formula}"), "{formula:?}");
+        }
+    }
+
+    #[test]
+    fn ordinary_text_is_untouched() {
+        for text in ["Aino Virtanen", "aino@kunta.fi", "2026-11-03: a detour", "", "1 + 1 = 2", "'quoted"] {
+            assert_eq!(spreadsheet_cell(text), text);
+        }
+    }
+}

@@ -13,6 +13,8 @@ pub struct AuditRow {
     pub entity: String,
     pub entity_id: Option<String>,
     pub outcome: String,
+    /// Where an authentication event came from.
+    pub address: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

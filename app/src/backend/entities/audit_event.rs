@@ -13,6 +13,8 @@ pub struct Model {
     pub purpose: Option<String>,
     pub outcome: String,
     pub request_id: Option<String>,
+    /// The client's address, on authentication events only.
+    pub address: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -23,7 +23,7 @@ use crate::{
         tokens,
     },
     domain::{
-        calendar::{host_of, initials},
+        calendar::{host_of, initials, link_period},
         policy::{Action, Resource, can},
         visits::VisitStatus,
     },
@@ -37,17 +37,33 @@ async fn authorize_own_feed(ctx: &Ctx) -> Result<(), AppError> {
         .await
 }
 
-pub async fn feed_status(ctx: &Ctx) -> Result<bool, AppError> {
-    authorize_own_feed(ctx).await?;
-    Ok(calendar_feed::Entity::find()
-        .filter(calendar_feed::Column::UserId.eq(ctx.actor_id()))
-        .filter(calendar_feed::Column::RevokedAt.is_null())
-        .one(&ctx.db)
-        .await?
-        .is_some())
+/// How long a link made before links had a period works: the longest period.
+const UNDATED_LINK_WORKS: Duration = Duration::days(365);
+
+/// A live link: not revoked, not expired.
+fn live(now: DateTime<Utc>) -> Condition {
+    Condition::all().add(calendar_feed::Column::RevokedAt.is_null()).add(
+        Condition::any().add(calendar_feed::Column::ExpiresAt.gt(now)).add(
+            Condition::all()
+                .add(calendar_feed::Column::ExpiresAt.is_null())
+                .add(calendar_feed::Column::CreatedAt.gt(now - UNDATED_LINK_WORKS)),
+        ),
+    )
 }
 
-async fn revoke_all(db: &impl ConnectionTrait, user_id: i64, now: DateTime<Utc>) -> Result<(), AppError> {
+/// Until when the person's calendar link works, if they have a live one.
+pub async fn feed_status(ctx: &Ctx) -> Result<Option<DateTime<Utc>>, AppError> {
+    authorize_own_feed(ctx).await?;
+    let link = calendar_feed::Entity::find()
+        .filter(calendar_feed::Column::UserId.eq(ctx.actor_id()))
+        .filter(live(ctx.now))
+        .one(&ctx.db)
+        .await?;
+    Ok(link.map(|l| l.expires_at.unwrap_or(l.created_at + UNDATED_LINK_WORKS)))
+}
+
+/// Ends every calendar link of the person: a reset of their password, a deactivation.
+pub async fn revoke_all(db: &impl ConnectionTrait, user_id: i64, now: DateTime<Utc>) -> Result<(), AppError> {
     calendar_feed::Entity::update_many()
         .col_expr(calendar_feed::Column::RevokedAt, sea_orm::sea_query::Expr::value(now))
         .filter(calendar_feed::Column::UserId.eq(user_id))
@@ -57,9 +73,10 @@ async fn revoke_all(db: &impl ConnectionTrait, user_id: i64, now: DateTime<Utc>)
     Ok(())
 }
 
-/// A new feed link; any earlier one stops working.
-pub async fn new_feed(ctx: &Ctx) -> Result<String, AppError> {
+/// A new feed link that works `days` (one of [`LINK_PERIODS`]); any earlier one stops working.
+pub async fn new_feed(ctx: &Ctx, days: u32) -> Result<String, AppError> {
     authorize_own_feed(ctx).await?;
+    let valid_for = link_period(days).map_err(|code| AppError::invalid("days", code))?;
     let secret = tokens::new_secret();
     let txn = ctx.db.begin().await?;
     revoke_all(&txn, ctx.actor_id(), ctx.now).await?;
@@ -69,6 +86,7 @@ pub async fn new_feed(ctx: &Ctx) -> Result<String, AppError> {
         token_hash: Set(tokens::hash(&secret)),
         created_at: Set(ctx.now),
         revoked_at: Set(None),
+        expires_at: Set(Some(ctx.now + valid_for)),
     }
     .insert(&txn)
     .await?;
@@ -97,7 +115,7 @@ pub async fn feed(
 ) -> Result<String, AppError> {
     let Some(link) = calendar_feed::Entity::find()
         .filter(calendar_feed::Column::TokenHash.eq(tokens::hash(secret)))
-        .filter(calendar_feed::Column::RevokedAt.is_null())
+        .filter(live(now))
         .one(db)
         .await?
     else {

@@ -13,6 +13,7 @@ use crate::{
         entities::{user, user_role, visit},
         outings::{WorkedOuting, council_travel_in_month, worked_in_month},
     },
+    domain::text::spreadsheet_cell,
     domain::{
         ids::UserId,
         policy::{Action, Resource, can},
@@ -172,9 +173,10 @@ pub async fn payroll_csv(
             })
             .collect::<Vec<_>>()
             .join(" | ");
+        // Names and reasons are typed by people: never let a spreadsheet run them.
         out.write_record([
-            guide.name.as_str(),
-            guide.email.as_str(),
+            spreadsheet_cell(&guide.name).as_ref(),
+            spreadsheet_cell(&guide.email).as_ref(),
             month_text.as_str(),
             &t.visits.to_string(),
             &t.outings.to_string(),
@@ -184,7 +186,7 @@ pub async fn payroll_csv(
             &rules::format_cents(t.ticket_cents, '.'),
             &rules::format_cents(travel, '.'),
             &rules::format_cents(t.reimbursement_cents() + travel, '.'),
-            &reasons,
+            spreadsheet_cell(&reasons).as_ref(),
         ])?;
     }
     let bytes = out.into_inner()?;

@@ -39,6 +39,7 @@ fn AuditTable(page: AuditPage) -> impl IntoView {
                         <th scope="col">{t!(i18n, audit.col_action)}</th>
                         <th scope="col">{t!(i18n, audit.col_record)}</th>
                         <th scope="col">{t!(i18n, audit.col_outcome)}</th>
+                        <th scope="col">{t!(i18n, audit.col_address)}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -51,6 +52,7 @@ fn AuditTable(page: AuditPage) -> impl IntoView {
                                 <td>{row.action}</td>
                                 <td>{format!("{} {}", row.entity, row.entity_id.unwrap_or_default())}</td>
                                 <td>{if denied { t_string!(i18n, audit.denied).to_string() } else { t_string!(i18n, audit.allowed).to_string() }}</td>
+                                <td>{row.address.unwrap_or_default()}</td>
                             </tr>
                         }
                     }).collect_view()}
@@ -96,6 +98,7 @@ pub fn AuditLogPage() -> impl IntoView {
                     <option value="client" selected=query.entity == "client">{t!(i18n, audit.kind_client)}</option>
                     <option value="account" selected=query.entity == "account">{t!(i18n, audit.kind_account)}</option>
                     <option value="audit_log" selected=query.entity == "audit_log">{t!(i18n, audit.kind_audit_log)}</option>
+                    <option value="authentication" selected=query.entity == "authentication">{t!(i18n, audit.kind_authentication)}</option>
                 </select>
             </div>
             <div class="field">

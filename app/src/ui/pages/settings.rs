@@ -71,10 +71,24 @@ pub fn SettingsPage() -> impl IntoView {
             })}
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    let active = feed.await.unwrap_or(false);
+                    let until = feed.await.ok().flatten();
+                    let active = until.is_some();
                     view! {
-                        <p class="muted">{if active { t_string!(i18n, settings.calendar_on) } else { t_string!(i18n, settings.calendar_off) }}</p>
+                        <p class="muted">{match until.as_deref().and_then(crate::domain::time::parse_date) {
+                            Some(day) => t_string!(i18n, settings.calendar_on_until, day = crate::words::day_text(day, i18n.get_locale())).to_string(),
+                            None => t_string!(i18n, settings.calendar_off).to_string(),
+                        }}</p>
                         <ActionForm action=new_link attr:class="form">
+                            <div class="field">
+                                <label for="calendar-days">{t!(i18n, settings.calendar_period)}</label>
+                                <select id="calendar-days" name="days">
+                                    {crate::domain::calendar::LINK_PERIODS.iter().map(|days| view! {
+                                        <option value=days.to_string() selected=*days == crate::domain::calendar::DEFAULT_LINK_DAYS>
+                                            {t_string!(i18n, settings.calendar_days, count = *days).to_string()}
+                                        </option>
+                                    }).collect_view()}
+                                </select>
+                            </div>
                             <button class="button" type="submit">{if active { t_string!(i18n, settings.calendar_replace) } else { t_string!(i18n, settings.calendar_create) }}</button>
                         </ActionForm>
                         {active.then(|| view! {

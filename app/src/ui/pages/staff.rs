@@ -18,12 +18,7 @@ use crate::{
 };
 
 pub fn role_name(locale: Locale, role: Role) -> &'static str {
-    match role {
-        Role::Admin => td_string!(locale, roles.admin),
-        Role::Coordinator => td_string!(locale, roles.coordinator),
-        Role::SocialWorker => td_string!(locale, roles.social_worker),
-        Role::Guide => td_string!(locale, roles.guide),
-    }
+    crate::words::role_text(role, locale)
 }
 
 pub fn language_name(locale: Locale, code: &str) -> &'static str {
