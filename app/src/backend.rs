@@ -27,6 +27,8 @@ pub mod referrals;
 pub mod retention;
 pub mod reviews;
 pub mod rewards;
+pub mod second_factor;
+pub mod secret_box;
 pub mod session_store;
 pub mod settings;
 pub mod state;

@@ -25,6 +25,7 @@ pub mod reviews;
 pub mod rewards;
 pub mod roles;
 pub mod scheduling;
+pub mod second_factor;
 pub mod sign_in;
 pub mod summary;
 pub mod text;

@@ -54,6 +54,7 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=pages::not_found::NotFoundPage>
                         <Route path=path!("/") view=pages::home::HomePage ssr=SsrMode::Async />
                         <Route path=path!("/sign-in") view=pages::sign_in::SignInPage ssr=SsrMode::Async />
+                        <Route path=path!("/sign-in/code") view=pages::sign_in::SignInCodePage ssr=SsrMode::Async />
                         <Route path=path!("/password-reset") view=pages::password::RequestResetPage ssr=SsrMode::Async />
                         <Route
                             path=path!("/password-reset/:token")
@@ -96,6 +97,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/audit") view=pages::audit::AuditLogPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/outbox") view=pages::outbox::OutboxPage ssr=SsrMode::Async />
                         <Route path=path!("/settings") view=pages::settings::SettingsPage ssr=SsrMode::Async />
+                        <Route path=path!("/settings/second-factor") view=pages::second_factor::SecondFactorPage ssr=SsrMode::Async />
                         <Route path=path!("/today") view=pages::visits::TodayPage ssr=SsrMode::Async />
                         <Route path=path!("/week") view=pages::visits::WeekPage ssr=SsrMode::Async />
                         <Route path=path!("/visits/new") view=pages::visits::NewVisitPage ssr=SsrMode::Async />

@@ -1,5 +1,6 @@
 import { expect, type Page, type TestInfo } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
+import { createHmac } from "node:crypto";
 
 export const hydrated = (testInfo: TestInfo) => testInfo.project.name === "hydrated";
 
@@ -87,4 +88,23 @@ export function linkIn(text: string, pathPrefix: string): string {
   const match = text.match(new RegExp(`https?://\\S+${pathPrefix}\\S+`));
   if (!match) throw new Error(`no ${pathPrefix} link in ${text}`);
   return new URL(match[0]).pathname;
+}
+
+/**
+ * The code an authenticator app shows for `secret` (base32, as the setup page shows it) at
+ * `at`: RFC 6238 with SHA-1, six digits, 30-second steps, as every app does by default.
+ */
+export function appCode(secret: string, at: Date = new Date()): string {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = "";
+  for (const c of secret.replace(/\s+/g, "").toUpperCase()) {
+    bits += alphabet.indexOf(c).toString(2).padStart(5, "0");
+  }
+  const key = Buffer.from(bits.match(/.{8}/g)!.map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(at.getTime() / 1000 / 30)));
+  const mac = createHmac("sha1", key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  const number = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return number.toString().padStart(6, "0");
 }

@@ -35,12 +35,17 @@ pub enum Command {
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
-    let config = cli.config;
+    let mut config = cli.config;
     match cli.command.unwrap_or(Command::Serve { demo: false }) {
         Command::Serve { demo } => {
             // Demo accounts share one published password: never on real data.
             if demo && config.environment == crate::config::Environment::Production {
                 anyhow::bail!("--demo (RINNALLA_DEMO) is refused when RINNALLA_ENV=production");
+            }
+            // The demo is for trying every role without an authenticator app: its admin and
+            // coordinator are not made to set up a second factor (anyone may, from Settings).
+            if demo {
+                config.require_second_factor = false;
             }
             let app = Application::build(&config).await?;
             let url = format!("http://{}", app.local_addr());

@@ -138,6 +138,21 @@ pub struct Config {
     #[arg(long, env = "RINNALLA_SENT_MAIL_DAYS", default_value_t = 30)]
     pub sent_mail_days: u32,
 
+    /// The key that seals second-factor secrets in the database: 64 hexadecimal digits (for
+    /// example from `openssl rand -hex 32`), kept apart from the database's backups. Required
+    /// in production; a development server without it keeps one in RINNALLA_SECRET_KEY_FILE.
+    #[arg(long, env = "RINNALLA_SECRET_KEY", hide_env_values = true)]
+    pub secret_key: Option<String>,
+
+    /// Where a development server keeps its own secret key when RINNALLA_SECRET_KEY is unset.
+    #[arg(long, env = "RINNALLA_SECRET_KEY_FILE", default_value = "data/secret.key")]
+    pub secret_key_file: PathBuf,
+
+    /// Admins and coordinators must set up a second factor (an authenticator app). Production
+    /// refuses `false`; `serve --demo` turns it off, so the demo can be tried without an app.
+    #[arg(long, env = "RINNALLA_REQUIRE_SECOND_FACTOR", default_value_t = true, action = clap::ArgAction::Set)]
+    pub require_second_factor: bool,
+
     /// Seconds to let running requests finish after SIGTERM.
     #[arg(long, env = "RINNALLA_SHUTDOWN_GRACE_SECS", default_value_t = 20)]
     pub shutdown_grace_secs: u64,
@@ -159,6 +174,18 @@ pub enum ConfigError {
     ProductionNeedsSmtp,
     #[error("cannot read RINNALLA_SMTP_CA_CERT {0}: {1}")]
     CaCert(String, String),
+    #[error(
+        "in production RINNALLA_SECRET_KEY must be set (64 hexadecimal digits, e.g. `openssl rand -hex 32`)"
+    )]
+    ProductionNeedsSecretKey,
+    #[error("RINNALLA_SECRET_KEY must be 64 hexadecimal digits")]
+    SecretKey,
+    #[error(
+        "in production admins and coordinators must have a second factor: RINNALLA_REQUIRE_SECOND_FACTOR cannot be false"
+    )]
+    ProductionNeedsSecondFactor,
+    #[error("cannot read or write the secret key file {0}: {1}")]
+    SecretKeyFile(String, String),
 }
 
 impl Config {
@@ -186,6 +213,15 @@ impl Config {
         }
         if self.environment == Environment::Production && self.smtp_host.is_none() && !self.allow_file_mail {
             return Err(ConfigError::ProductionNeedsSmtp);
+        }
+        if self.environment == Environment::Production && self.secret_key.is_none() {
+            return Err(ConfigError::ProductionNeedsSecretKey);
+        }
+        if let Some(key) = &self.secret_key {
+            app::backend::secret_box::SecretKey::from_hex(key).map_err(|_| ConfigError::SecretKey)?;
+        }
+        if self.environment == Environment::Production && !self.require_second_factor {
+            return Err(ConfigError::ProductionNeedsSecondFactor);
         }
         let limits = self.session_limits();
         if limits.idle <= chrono::Duration::zero() || limits.absolute < limits.idle {
@@ -233,6 +269,36 @@ impl Config {
         }))
     }
 
+    /// The key that seals second-factor secrets: RINNALLA_SECRET_KEY, or on a development
+    /// server a random key kept in its own file (made on first start, readable by its owner
+    /// only).
+    pub fn secret_key(&self) -> Result<app::backend::secret_box::SecretKey, ConfigError> {
+        use app::backend::secret_box::SecretKey;
+        if let Some(hex) = &self.secret_key {
+            return SecretKey::from_hex(hex).map_err(|_| ConfigError::SecretKey);
+        }
+        if self.environment == Environment::Production {
+            return Err(ConfigError::ProductionNeedsSecretKey);
+        }
+        let path = &self.secret_key_file;
+        let file_error =
+            |e: std::io::Error| ConfigError::SecretKeyFile(path.display().to_string(), e.to_string());
+        if !path.exists() {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(file_error)?;
+            }
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            let mut file = options.open(path).map_err(file_error)?;
+            std::io::Write::write_all(&mut file, SecretKey::random_hex().as_bytes()).map_err(file_error)?;
+            tracing::warn!(path = %path.display(), "made a development secret key; set RINNALLA_SECRET_KEY in production");
+        }
+        let hex = std::fs::read_to_string(path).map_err(file_error)?;
+        SecretKey::from_hex(&hex).map_err(|_| ConfigError::SecretKey)
+    }
+
     /// Session cookies are `Secure` whenever users reach us over HTTPS.
     pub fn uses_https(&self) -> bool {
         self.public_origin().is_ok_and(|o| o.starts_with("https://"))
@@ -255,6 +321,40 @@ mod tests {
         let mut all = vec!["server"];
         all.extend_from_slice(args);
         Cli::try_parse_from(all).expect("valid arguments").config
+    }
+
+    const KEY: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+
+    #[test]
+    fn production_needs_a_secret_key_and_the_second_factor() {
+        let base = ["--environment", "production", "--public-url", "https://x.fi", "--allow-file-mail"];
+        assert!(matches!(parse(&base).validate(), Err(ConfigError::ProductionNeedsSecretKey)));
+        assert!(matches!(parse(&base).secret_key(), Err(ConfigError::ProductionNeedsSecretKey)));
+        let mut keyed = base.to_vec();
+        keyed.extend(["--secret-key", KEY]);
+        assert!(parse(&keyed).validate().is_ok());
+        let mut lax = keyed.clone();
+        lax.extend(["--require-second-factor", "false"]);
+        assert!(matches!(parse(&lax).validate(), Err(ConfigError::ProductionNeedsSecondFactor)));
+        let mut short = base.to_vec();
+        short.extend(["--secret-key", "abcd"]);
+        assert!(matches!(parse(&short).validate(), Err(ConfigError::SecretKey)));
+    }
+
+    #[test]
+    fn a_development_server_keeps_its_own_key_in_a_file_only_its_owner_reads() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("data").join("secret.key");
+        let config = parse(&["--secret-key-file", path.to_str().unwrap()]);
+        let first = config.secret_key().unwrap();
+        let sealed = first.seal(b"secret", "totp:1");
+        // The same key on the next start: what was sealed still opens.
+        assert_eq!(config.secret_key().unwrap().open(&sealed, "totp:1").unwrap(), b"secret");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        }
     }
 
     #[test]
@@ -284,6 +384,8 @@ mod tests {
             "https://x.fi",
             "--smtp-host",
             "mail.x.fi",
+            "--secret-key",
+            KEY,
         ]);
         assert!(config.validate().is_ok());
         assert!(config.uses_https());
@@ -291,7 +393,7 @@ mod tests {
 
     #[test]
     fn production_refuses_the_file_transport_unless_allowed() {
-        let base = ["--environment", "production", "--public-url", "https://x.fi"];
+        let base = ["--environment", "production", "--public-url", "https://x.fi", "--secret-key", KEY];
         assert!(matches!(parse(&base).validate(), Err(ConfigError::ProductionNeedsSmtp)));
         let mut allowed = base.to_vec();
         allowed.push("--allow-file-mail");

@@ -81,6 +81,8 @@ impl Application {
             bus_ticket_cents: config.bus_ticket_cents,
             retention_months: config.retention_months,
             sent_mail_days: config.sent_mail_days,
+            secret_key: config.secret_key()?,
+            second_factor_required: config.require_second_factor,
         };
         let state = AppState {
             leptos_options,

@@ -208,6 +208,15 @@ fn arguments(path: &str) -> &'static [Field] {
         "accounts/invite" => args![req("form", Form(ACCOUNT))],
         "accounts/update" => args![req("id", Id), req("form", Form(ACCOUNT))],
         "accounts/set-active" => args![req("id", Id), req("active", Flag)],
+        "accounts/reset-second-factor" => args![req("id", Id)],
+        "sign-in/code" | "settings/second-factor/confirm" | "settings/second-factor/recovery-codes" => {
+            args![req("code", Text)]
+        }
+        "settings/second-factor/off" => args![req("password", Text)],
+        "settings/password" => {
+            args![req("current_password", Text), req("password", Text), req("password_again", Text)]
+        }
+        "settings/sessions/end" => args![req("handle", Text)],
         "audit/list" => args![req("query", Form(AUDIT_QUERY))],
         "audit/client" => args![req("client_id", Id), req("page", Page)],
         // Days the link works: a number, one of the offered periods.
@@ -283,6 +292,9 @@ fn arguments(path: &str) -> &'static [Field] {
         | "accounts/list"
         | "outbox/list"
         | "settings/notifications"
+        | "settings/second-factor"
+        | "settings/second-factor/begin"
+        | "settings/sessions"
         | "topics/list"
         | "referrals/list"
         | "referrals/batch-preview"

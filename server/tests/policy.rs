@@ -51,6 +51,8 @@ struct World {
     other_client: i64,
     pending: i64,
     dead_message: i64,
+    /// Each caller's authenticator secret, once their setup has been read.
+    app_secrets: std::sync::Mutex<std::collections::HashMap<String, String>>,
 }
 
 async fn world(server: TestServer) -> World {
@@ -112,6 +114,7 @@ async fn world(server: TestServer) -> World {
         other_client,
         pending,
         dead_message,
+        app_secrets: Default::default(),
     }
 }
 
@@ -455,6 +458,50 @@ fn own_account() -> Resource {
     Resource::Account { roles: RoleSet::new([Role::Guide]), is_self: true }
 }
 
+/// The code the caller's authenticator app shows `ahead` seconds from now, for the setup they
+/// began (read as they read it, from their own settings).
+async fn own_app_code(world: &World, caller: &str, ahead: i64) -> String {
+    if caller == "anonymous" {
+        return "123456".into();
+    }
+    let known = world.app_secrets.lock().unwrap().get(caller).cloned();
+    let secret = match known {
+        Some(secret) => secret,
+        None => {
+            let client = world.server.signed_in(caller).await;
+            let status: serde_json::Value =
+                call(&client, &world.server, "/api/settings/second-factor", &[]).await.json().await.unwrap();
+            let secret = status["setup"]["secret"].as_str().map(str::to_owned).unwrap_or_else(|| {
+                panic!("{caller}: a setup begun before it is confirmed: {status}");
+            });
+            world.app_secrets.lock().unwrap().insert(caller.to_owned(), secret.clone());
+            secret
+        }
+    };
+    app::backend::testing::app_code(&secret, chrono::Utc::now() + chrono::Duration::seconds(ahead))
+}
+
+/// The handle of a new session of the caller's own (signed in on another device just now).
+async fn another_own_session(world: &World, caller: &str) -> String {
+    use app::backend::entities::session;
+    if caller == "anonymous" {
+        return "0".repeat(24);
+    }
+    let ids = || async {
+        session::Entity::find()
+            .all(&world.server.db.conn)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|s| s.id)
+            .collect::<BTreeSet<_>>()
+    };
+    let before = ids().await;
+    let _phone = world.server.signed_in(caller).await;
+    let new = ids().await.difference(&before).next().cloned().expect("the new session");
+    app::backend::session_store::handle_of(&new)
+}
+
 /// A request for each endpoint, aimed at another person's record, and the resource the
 /// policy sees for it. A new endpoint without a line here fails the test.
 async fn fixture(world: &World, path: &str, caller: &str) -> (Vec<(&'static str, String)>, Resource) {
@@ -494,6 +541,33 @@ async fn fixture(world: &World, path: &str, caller: &str) -> (Vec<(&'static str,
         "outbox/retry" => (vec![("id", world.dead_message.to_string())], Resource::Nothing),
         "settings/notifications" => (vec![], own_account()),
         "settings/notifications/save" => (vec![("email[visit_reminder]", "on".into())], own_account()),
+        "settings/second-factor" | "settings/second-factor/begin" | "settings/sessions" => {
+            (vec![], own_account())
+        }
+        // The caller's own app: the code it shows now (the setup begun just before), and the
+        // next step's for new recovery codes (the setup took this one).
+        "settings/second-factor/confirm" => {
+            (vec![("code", own_app_code(world, caller, 0).await)], own_account())
+        }
+        "settings/second-factor/recovery-codes" => {
+            (vec![("code", own_app_code(world, caller, 30).await)], own_account())
+        }
+        "settings/second-factor/off" => {
+            (vec![("password", app::backend::demo::DEMO_PASSWORD.into())], own_account())
+        }
+        // The same password again keeps the demo's sign-ins working for the rest of the test.
+        "settings/password" => (
+            vec![
+                ("current_password", app::backend::demo::DEMO_PASSWORD.into()),
+                ("password", app::backend::demo::DEMO_PASSWORD.into()),
+                ("password_again", app::backend::demo::DEMO_PASSWORD.into()),
+            ],
+            own_account(),
+        ),
+        "settings/sessions/end" => {
+            (vec![("handle", another_own_session(world, caller).await)], own_account())
+        }
+        "accounts/reset-second-factor" => (vec![("id", world.other_guide.to_string())], guide_account),
         "topics/list" => (vec![], Resource::Nothing),
         "referrals/submit" => (
             vec![

@@ -117,7 +117,8 @@ const CLIENT_TEXT: &[(&str, &[(&str, bool)])] = &[
     ),
 ];
 
-/// Tables that hold no client's details: staff accounts and their settings, sessions, the
+/// Tables that hold no client's details: staff accounts, their settings and second factors,
+/// sessions, the
 /// topic list, anonymous feedback counts, e-mails (deleted whole by age) and the audit trail
 /// (ids only).
 const NOT_ABOUT_CLIENTS: &[&str] = &[
@@ -128,6 +129,8 @@ const NOT_ABOUT_CLIENTS: &[&str] = &[
     "sign_in_failures",
     "notification_settings",
     "calendar_feeds",
+    "second_factors",
+    "recovery_codes",
     "guide_profiles",
     "topics",
     "feedback_tallies",

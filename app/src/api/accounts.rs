@@ -88,17 +88,19 @@ pub async fn set_password(
         )
         .await?;
         let context = super::request::request();
-        if let Some(session) = &context.session {
-            crate::backend::auth::start_session(
-                &visitor.db,
-                session,
-                &account,
-                context.origin(),
-                visitor.now,
-            )
-            .await?;
-        }
-        leptos_axum::redirect("/?welcome=1");
+        let session = context.session.clone().ok_or_else(|| AppError::internal("no session layer"))?;
+        // A reset link proves the mailbox, not the second factor: that is still asked.
+        let target = crate::backend::auth::after_password(
+            &visitor.db,
+            &session,
+            &account,
+            context.origin(),
+            &context.device,
+            "/?welcome=1",
+            visitor.now,
+        )
+        .await?;
+        leptos_axum::redirect(&target);
         Ok(())
     })
     .await
@@ -111,6 +113,18 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     super::request::serve_visitor(async |visitor| {
         crate::backend::accounts::request_reset(visitor, &email, super::request::request().origin()).await?;
         leptos_axum::redirect("/password-reset?sent=1");
+        Ok(())
+    })
+    .await
+}
+
+/// Takes away someone's lost second factor (admins only, never their own): they set up a new
+/// one at their next sign-in, and are told by e-mail.
+#[server(endpoint = "accounts/reset-second-factor")]
+pub async fn reset_second_factor(id: UserId) -> Result<(), AppError> {
+    super::request::serve(async |ctx| {
+        crate::backend::second_factor::reset_for(ctx, id.0).await?;
+        leptos_axum::redirect(&format!("/admin/users/{id}?second_factor_reset=1"));
         Ok(())
     })
     .await

@@ -29,9 +29,96 @@ pub async fn sign_in(
         super::request::keep_form_on_error("sign-in", &result, &kept).await;
         let account = result?;
         let session = context.session.clone().ok_or_else(|| AppError::internal("no session layer"))?;
-        auth::start_session(&visitor.db, &session, &account, context.origin(), visitor.now).await?;
-        let target = if next.is_empty() { "/" } else { same_site_path(&next) };
-        leptos_axum::redirect(target);
+        let next = if next.is_empty() { "/" } else { same_site_path(&next) };
+        let target = auth::after_password(
+            &visitor.db,
+            &session,
+            &account,
+            context.origin(),
+            &context.device,
+            next,
+            visitor.now,
+        )
+        .await?;
+        leptos_axum::redirect(&target);
+        Ok(())
+    })
+    .await
+}
+
+/// The second step of signing in: a code from the authenticator app, or a recovery code. A
+/// wrong one is counted like a wrong password (five in a quarter of an hour pause the
+/// account's codes), is in the audit trail, and answers in the person's language.
+#[server(endpoint = "sign-in/code")]
+pub async fn sign_in_code(code: String) -> Result<(), AppError> {
+    use crate::backend::{
+        audit::{self, AuthEvent},
+        auth, second_factor, throttle,
+    };
+
+    super::request::serve_visitor(async move |visitor| {
+        let context = super::request::request();
+        let session = context.session.clone().ok_or_else(|| AppError::internal("no session layer"))?;
+        let Some((awaiting, account)) = auth::awaiting_code(&visitor.db, &session, visitor.now).await? else {
+            return Err(AppError::Unauthorized);
+        };
+        let origin = audit::Origin { actor: Some(account.id), ..context.origin() };
+        let keys = [(format!("second-factor:{}", account.id), crate::domain::sign_in::PER_ACCOUNT)];
+        let attempt = match throttle::attempt(&visitor.db, &keys, visitor.now).await? {
+            Ok(ids) => ids,
+            Err(over) => {
+                audit::record_auth(
+                    &visitor.db,
+                    AuthEvent::SignInPaused,
+                    Some(account.id),
+                    origin,
+                    visitor.now,
+                )
+                .await?;
+                return Err(AppError::RateLimited {
+                    retry_after_secs: over.wait.num_seconds().max(1) as u64,
+                });
+            }
+        };
+        let state = super::request::state()?;
+        let passed = if code.chars().count() > 64 {
+            None
+        } else {
+            second_factor::check(
+                &visitor.db,
+                &state.settings.secret_key,
+                &visitor.mailing,
+                &account,
+                &code,
+                visitor.now,
+            )
+            .await?
+        };
+        let Some(passed) = passed else {
+            audit::record_auth(
+                &visitor.db,
+                AuthEvent::SecondFactorFailed,
+                Some(account.id),
+                origin,
+                visitor.now,
+            )
+            .await?;
+            tracing::warn!("wrong second-factor code");
+            return Err(AppError::invalid("code", crate::domain::validation::ValidationCode::WrongCode));
+        };
+        throttle::forget(&visitor.db, &attempt).await?;
+        if let second_factor::Passed::Recovery { .. } = passed {
+            audit::record_auth(
+                &visitor.db,
+                AuthEvent::RecoveryCodeUsed,
+                Some(account.id),
+                origin,
+                visitor.now,
+            )
+            .await?;
+        }
+        auth::start_session(&visitor.db, &session, &account, origin, &context.device, visitor.now).await?;
+        leptos_axum::redirect(&awaiting.next);
         Ok(())
     })
     .await

@@ -53,11 +53,37 @@ pub fn request() -> RequestContext {
     use_context::<RequestContext>().unwrap_or_default()
 }
 
-/// The context of a signed-in request; `Unauthorized` without one.
+/// The context of a signed-in request; `Unauthorized` without one. An admin or a coordinator
+/// who still has to set up a second factor gets `SecondFactorNeeded` for everything but that.
 pub fn ctx() -> Result<Ctx, AppError> {
+    let ctx = ctx_before_second_factor()?;
+    if request().user.is_some_and(|user| user.needs_second_factor) {
+        return Err(AppError::SecondFactorNeeded);
+    }
+    Ok(ctx)
+}
+
+/// The context of a signed-in request, also for one still to set up a second factor: only for
+/// setting it up.
+fn ctx_before_second_factor() -> Result<Ctx, AppError> {
     let request = request();
     let user = request.user.ok_or(AppError::Unauthorized)?;
     Ok(state()?.ctx(user.actor(), request.request_id))
+}
+
+/// [`serve`] for setting up one's second factor: open to those who must set one up first.
+pub async fn serve_second_factor_setup<T>(
+    work: impl AsyncFnOnce(&Ctx) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    finish(
+        async {
+            let ctx = ctx_before_second_factor()?;
+            let result = work(&ctx).await;
+            ctx.mailing.wake_if_queued();
+            result
+        }
+        .await,
+    )
 }
 
 /// The context of a request from someone who need not be signed in.

@@ -379,6 +379,90 @@ pub async fn set_password_from_link(
     Ok(account)
 }
 
+/// Checks a signed-in person's own password before a change to how they sign in (ASVS 7.5.1:
+/// a session left open on someone's phone is not enough). Counted like a sign-in attempt, so
+/// an open session cannot be used to guess the password either; a wrong one is `field`'s
+/// error and an audit event.
+pub async fn check_own_password(
+    ctx: &Ctx,
+    account: &user::Model,
+    password: String,
+    field: &str,
+) -> Result<(), AppError> {
+    let origin =
+        audit::Origin { actor: Some(ctx.actor_id()), request_id: ctx.request_id.as_deref(), address: None };
+    if password.chars().count() > crate::domain::accounts::PASSWORD_MAX_CHARS {
+        return Err(AppError::invalid(field, ValidationCode::WrongPassword));
+    }
+    let turn = passwords::turn()?;
+    let keys = [(format!("account:{}", account.email_key), crate::domain::sign_in::PER_ACCOUNT)];
+    let attempt = match throttle::attempt(&ctx.db, &keys, ctx.now).await? {
+        Ok(ids) => ids,
+        Err(over) => {
+            audit::record_auth(&ctx.db, AuthEvent::SignInPaused, Some(account.id), origin, ctx.now).await?;
+            return Err(AppError::RateLimited { retry_after_secs: over.wait.num_seconds().max(1) as u64 });
+        }
+    };
+    if passwords::verify(&turn, password, account.password_hash.clone()).await {
+        throttle::forget(&ctx.db, &attempt).await?;
+        return Ok(());
+    }
+    audit::record_auth(&ctx.db, AuthEvent::PasswordChangeRefused, Some(account.id), origin, ctx.now).await?;
+    Err(AppError::invalid(field, ValidationCode::WrongPassword))
+}
+
+/// Changes one's own password, with the current one. Every session of the person ends (the
+/// caller opens a new one for this device), their unused reset links die, and they are told
+/// by e-mail. Returns the account as it is now.
+pub async fn change_password(
+    ctx: &Ctx,
+    current: String,
+    password: String,
+    password_again: String,
+) -> Result<user::Model, AppError> {
+    ctx.authorize(
+        Action::ManageOwnSettings,
+        &Resource::Account { roles: ctx.actor.roles.clone(), is_self: true },
+        entity::ACCOUNT,
+        Some(ctx.actor_id().to_string()),
+    )
+    .await?;
+    let account =
+        user::Entity::find_by_id(ctx.actor_id()).one(&ctx.db).await?.ok_or(AppError::Unauthorized)?;
+    // The new password's own faults first: they cost no hash and no attempt.
+    let mut errors = FormErrors::default();
+    errors.check("password", passwords::check_new_password(&password, &[&account.name, &account.email]));
+    if password != password_again {
+        errors.add("password_again", ValidationCode::PasswordsDiffer);
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors.into_vec()));
+    }
+    check_own_password(ctx, &account, current, "current_password").await?;
+    let hash = passwords::hash(&passwords::turn()?, password).await?;
+
+    let txn = ctx.db.begin().await?;
+    tokens::revoke_all(&txn, account.id, tokens::Purpose::PasswordReset, ctx.now).await?;
+    let epoch = account.session_epoch + 1;
+    let mut row = account.into_active_model();
+    row.password_hash = Set(Some(hash));
+    row.session_epoch = Set(epoch);
+    row.updated_at = Set(ctx.now);
+    let account = row.update(&txn).await?;
+    session_store::end_all_sessions_of(&txn, account.id).await?;
+    let origin =
+        audit::Origin { actor: Some(ctx.actor_id()), request_id: ctx.request_id.as_deref(), address: None };
+    audit::record_auth(&txn, AuthEvent::PasswordChanged, Some(account.id), origin, ctx.now).await?;
+    let mail = emails::sign_in_changed(
+        &account,
+        emails::SignInChange::PasswordChanged,
+        format!("password_changed:{}:{}", account.id, ctx.now.timestamp_millis()),
+    );
+    ctx.mailing.enqueue(&txn, mail, ctx.now).await?;
+    txn.commit().await?;
+    Ok(account)
+}
+
 /// Asks for a reset link. The request only counts the attempt, the same work whatever the
 /// address, and answers; looking the address up and queueing the mail happen after the
 /// answer, so neither the answer nor its timing tells who has an account. At most

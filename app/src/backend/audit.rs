@@ -53,6 +53,20 @@ pub enum AuthEvent {
     PasswordSet,
     RolesChanged,
     EmailChanged,
+    /// A wrong or reused code at the second step of signing in.
+    SecondFactorFailed,
+    SecondFactorOn,
+    SecondFactorOff,
+    /// An admin took someone's lost second factor away, for them to set up again.
+    SecondFactorReset,
+    RecoveryCodeUsed,
+    RecoveryCodesRenewed,
+    /// Changed from one's own settings, with the current password.
+    PasswordChanged,
+    /// A wrong current password when changing it.
+    PasswordChangeRefused,
+    /// One of one's sessions ended from the list of sessions.
+    SessionEnded,
 }
 
 impl AuthEvent {
@@ -67,13 +81,26 @@ impl AuthEvent {
             AuthEvent::PasswordSet => "password_set",
             AuthEvent::RolesChanged => "roles_changed",
             AuthEvent::EmailChanged => "email_changed",
+            AuthEvent::SecondFactorFailed => "second_factor_failed",
+            AuthEvent::SecondFactorOn => "second_factor_on",
+            AuthEvent::SecondFactorOff => "second_factor_off",
+            AuthEvent::SecondFactorReset => "second_factor_reset",
+            AuthEvent::RecoveryCodeUsed => "recovery_code_used",
+            AuthEvent::RecoveryCodesRenewed => "recovery_codes_renewed",
+            AuthEvent::PasswordChanged => "password_changed",
+            AuthEvent::PasswordChangeRefused => "password_change_refused",
+            AuthEvent::SessionEnded => "session_ended",
         }
     }
 
     /// Failures and refusals are the trail's "denied".
     fn outcome(self) -> Outcome {
         match self {
-            AuthEvent::SignInFailed | AuthEvent::SignInPaused | AuthEvent::ResetRefused => Outcome::Denied,
+            AuthEvent::SignInFailed
+            | AuthEvent::SignInPaused
+            | AuthEvent::ResetRefused
+            | AuthEvent::SecondFactorFailed
+            | AuthEvent::PasswordChangeRefused => Outcome::Denied,
             _ => Outcome::Allowed,
         }
     }

@@ -8,7 +8,7 @@ use std::net::IpAddr;
 use axum::{
     extract::{Request, State},
     middleware::Next,
-    response::Response,
+    response::{IntoResponse, Response},
 };
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
@@ -37,7 +37,7 @@ use crate::{
 };
 
 /// What the session keeps about a signed-in person.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SignedIn {
     pub user_id: i64,
     /// The account's session epoch at sign-in; a later password change or deactivation raises
@@ -45,9 +45,32 @@ pub struct SignedIn {
     pub epoch: i32,
     pub signed_in_at: i64,
     pub seen_at: i64,
+    /// The browser and system, in words ("Chrome on Android"), for the person's list of
+    /// sessions.
+    #[serde(default)]
+    pub device: String,
+    /// The address last seen, for the same list.
+    #[serde(default)]
+    pub address: Option<String>,
 }
 
 pub(crate) const SIGNED_IN_KEY: &str = "signed_in";
+
+/// A sign-in halfway: the password was right and the second factor is asked next. Kept in a
+/// new session (its id already cycled) for a few minutes; it gives no access to anything.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AwaitingCode {
+    pub user_id: i64,
+    pub epoch: i32,
+    pub at: i64,
+    /// Where to go once signed in.
+    pub next: String,
+}
+
+const AWAITING_CODE_KEY: &str = "awaiting_code";
+
+/// How long the second step may take after the password.
+pub const CODE_STEP_LASTS_SECS: i64 = 5 * 60;
 
 /// Who is asking, under which request. Present in every page render and server function.
 #[derive(Debug, Clone, Default)]
@@ -57,6 +80,8 @@ pub struct RequestContext {
     pub client_address: Option<IpAddr>,
     /// The request's session, to sign in and out.
     pub session: Option<Session>,
+    /// The browser and system in words, from `User-Agent`.
+    pub device: String,
 }
 
 impl RequestContext {
@@ -94,7 +119,8 @@ pub async fn current_user(
     if path.starts_with("/pkg/") || path.starts_with("/favicon") {
         return next.run(request).await;
     }
-    let user = match resolve(&state, &session, now).await {
+    let address = client_address(&request, state.settings.trusted_proxies);
+    let user = match resolve(&state, &session, address, now).await {
         Ok(user) => user,
         Err(error) => {
             tracing::error!(%error, "could not load the signed-in user");
@@ -104,7 +130,7 @@ pub async fn current_user(
     // Always the server's own id: the server sets a fresh one on every request and keeps any
     // id the client sent apart, so the audit trail's request ids are never the client's choice.
     let request_id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let client_address = client_address(&request, state.settings.trusted_proxies);
+    let client_address = address;
     // A page load after a refused form post shows what was typed; take it from the session.
     let is_page_load = request.method() == axum::http::Method::GET
         && request
@@ -115,12 +141,26 @@ pub async fn current_user(
     if is_page_load && let Some(flash) = take_flash(&session).await {
         request.extensions_mut().insert(flash);
     }
+    // An admin or a coordinator without a second factor sees nothing but its setup.
+    if is_page_load
+        && user.as_ref().is_some_and(|u| u.needs_second_factor)
+        && request.uri().path() != SECOND_FACTOR_PAGE
+    {
+        return axum::response::Redirect::to(SECOND_FACTOR_PAGE).into_response();
+    }
+    let device = request
+        .headers()
+        .get(axum::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(sign_in::device_name)
+        .unwrap_or_default();
     let person = user.as_ref().map(|user| person_key(user.id.0));
     request.extensions_mut().insert(RequestContext {
         user,
         request_id,
         client_address,
         session: Some(session),
+        device,
     });
     let mut response = next.run(request).await;
     mark_person(&mut response, person);
@@ -151,9 +191,13 @@ fn mark_person(response: &mut Response, person: Option<String>) {
     }
 }
 
+/// Where an admin or a coordinator without a second factor is sent.
+pub const SECOND_FACTOR_PAGE: &str = "/settings/second-factor";
+
 async fn resolve(
     state: &AppState,
     session: &Session,
+    address: Option<IpAddr>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<CurrentUser>> {
     let Some(mut signed_in) = session.get::<SignedIn>(SIGNED_IN_KEY).await? else {
@@ -170,10 +214,20 @@ async fn resolve(
     // Renewing the idle timer writes the session; once a minute is enough.
     if now.timestamp() - signed_in.seen_at >= 60 {
         signed_in.seen_at = now.timestamp();
+        signed_in.address = address.map(|a| a.to_string());
         session.insert(SIGNED_IN_KEY, signed_in).await?;
     }
     let roles = roles_of(&state.db, account.id).await?;
-    Ok(Some(CurrentUser { id: UserId(account.id), name: account.name, roles, locale: account.locale }))
+    let needs_second_factor = state.settings.second_factor_required
+        && crate::domain::second_factor::required_for(&roles)
+        && !super::second_factor::is_on(&state.db, account.id).await?;
+    Ok(Some(CurrentUser {
+        id: UserId(account.id),
+        name: account.name,
+        roles,
+        locale: account.locale,
+        needs_second_factor,
+    }))
 }
 
 /// The client's address: from `X-Forwarded-For` as the trusted proxies wrote it (see
@@ -261,19 +315,99 @@ pub async fn start_session(
     session: &Session,
     account: &user::Model,
     origin: audit::Origin<'_>,
+    device: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    open_session(session, account, origin.address, device, now).await?;
+    let origin = audit::Origin { actor: Some(account.id), ..origin };
+    audit::record_auth(db, AuthEvent::SignedIn, Some(account.id), origin, now).await?;
+    Ok(())
+}
+
+/// Where the browser goes once the password was right: a person with a second factor is asked
+/// for a code first (a reset link does not skip it either), everyone else is signed in at once
+/// and goes to `next`.
+pub async fn after_password(
+    db: &impl ConnectionTrait,
+    session: &Session,
+    account: &user::Model,
+    origin: audit::Origin<'_>,
+    device: &str,
+    next: &str,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    if super::second_factor::is_on(db, account.id).await? {
+        await_code(session, account, next, now).await?;
+        return Ok(CODE_PAGE.to_owned());
+    }
+    start_session(db, session, account, origin, device, now).await?;
+    Ok(next.to_owned())
+}
+
+/// The second step of signing in.
+pub const CODE_PAGE: &str = "/sign-in/code";
+
+/// A new session for `account` on this device (a new id), without an audit event: for a
+/// person who changed their own password and stays signed in here.
+pub async fn open_session(
+    session: &Session,
+    account: &user::Model,
+    address: Option<IpAddr>,
+    device: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     session.cycle_id().await?;
+    let _ = session.remove_value(AWAITING_CODE_KEY).await?;
     let signed_in = SignedIn {
         user_id: account.id,
         epoch: account.session_epoch,
         signed_in_at: now.timestamp(),
         seen_at: now.timestamp(),
+        device: device.to_owned(),
+        address: address.map(|a| a.to_string()),
     };
     session.insert(SIGNED_IN_KEY, signed_in).await?;
-    let origin = audit::Origin { actor: Some(account.id), ..origin };
-    audit::record_auth(db, AuthEvent::SignedIn, Some(account.id), origin, now).await?;
     Ok(())
+}
+
+/// The password was right and a second factor is on: the session (under a new id) remembers
+/// that for [`CODE_STEP_LASTS_SECS`] while the code is asked, and gives no access meanwhile.
+pub async fn await_code(
+    session: &Session,
+    account: &user::Model,
+    next: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    session.cycle_id().await?;
+    let awaiting = AwaitingCode {
+        user_id: account.id,
+        epoch: account.session_epoch,
+        at: now.timestamp(),
+        next: next.to_owned(),
+    };
+    session.insert(AWAITING_CODE_KEY, awaiting).await?;
+    Ok(())
+}
+
+/// The sign-in waiting for its code, if it has not run out; the account must still be active
+/// with the same password.
+pub async fn awaiting_code(
+    db: &impl ConnectionTrait,
+    session: &Session,
+    now: DateTime<Utc>,
+) -> Result<Option<(AwaitingCode, user::Model)>, AppError> {
+    let Some(awaiting) = session.get::<AwaitingCode>(AWAITING_CODE_KEY).await? else {
+        return Ok(None);
+    };
+    if now.timestamp() - awaiting.at > CODE_STEP_LASTS_SECS {
+        let _ = session.remove_value(AWAITING_CODE_KEY).await?;
+        return Ok(None);
+    }
+    let account = user::Entity::find_by_id(awaiting.user_id)
+        .one(db)
+        .await?
+        .filter(|a| a.active && a.session_epoch == awaiting.epoch);
+    Ok(account.map(|account| (awaiting, account)))
 }
 
 /// Ends the session: its record is deleted and the cookie cleared.

@@ -93,6 +93,45 @@ pub fn email_changed(before: &user::Model, new_address: &str, by: &str, key: Str
     outgoing(MessageKind::AccountChanged, key, before, subject, text)
 }
 
+/// A change to how a person signs in, told to them at once: whoever did not make it learns
+/// of it (a mandatory mail, like the other account mails).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInChange<'a> {
+    PasswordChanged,
+    SecondFactorOn,
+    SecondFactorOff,
+    SecondFactorReset { by: &'a str },
+    RecoveryCodeUsed { left: u64 },
+}
+
+pub fn sign_in_changed(account: &user::Model, change: SignInChange<'_>, key: String) -> Outgoing {
+    let locale = locale_of(account);
+    let name = account.name.as_str();
+    let (subject, text) = match change {
+        SignInChange::PasswordChanged => (
+            td_string!(locale, email.sign_in_changed.password_subject).to_string(),
+            td_string!(locale, email.sign_in_changed.password_text, name = name),
+        ),
+        SignInChange::SecondFactorOn => (
+            td_string!(locale, email.sign_in_changed.on_subject).to_string(),
+            td_string!(locale, email.sign_in_changed.on_text, name = name),
+        ),
+        SignInChange::SecondFactorOff => (
+            td_string!(locale, email.sign_in_changed.off_subject).to_string(),
+            td_string!(locale, email.sign_in_changed.off_text, name = name),
+        ),
+        SignInChange::SecondFactorReset { by } => (
+            td_string!(locale, email.sign_in_changed.reset_subject).to_string(),
+            td_string!(locale, email.sign_in_changed.reset_text, name = name, by = by),
+        ),
+        SignInChange::RecoveryCodeUsed { left } => (
+            td_string!(locale, email.sign_in_changed.recovery_subject).to_string(),
+            td_string!(locale, email.sign_in_changed.recovery_text, name = name, left = left.to_string()),
+        ),
+    };
+    outgoing(MessageKind::AccountChanged, key, account, subject, text)
+}
+
 /// To a person whose roles someone else changed: what they are now.
 pub fn roles_changed(
     account: &user::Model,

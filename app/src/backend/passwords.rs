@@ -95,6 +95,37 @@ pub async fn hash(turn: &Turn<'_>, password: String) -> Result<String, PasswordE
     .await?
 }
 
+/// Argon2id PHC strings for several secrets at once (recovery codes), in one turn at the gate.
+pub async fn hash_all(turn: &Turn<'_>, secrets: Vec<String>) -> Result<Vec<String>, PasswordError> {
+    run(turn, move || {
+        secrets
+            .iter()
+            .map(|secret| {
+                let salt = SaltString::generate(&mut OsRng);
+                argon2()
+                    .hash_password(secret.as_bytes(), &salt)
+                    .map(|hash| hash.to_string())
+                    .map_err(|e| PasswordError::Hash(e.to_string()))
+            })
+            .collect()
+    })
+    .await?
+}
+
+/// Which of `stored` (id, PHC string) `secret` matches, if any: a recovery code against a
+/// person's unused codes, in one turn at the gate.
+pub async fn find_match(turn: &Turn<'_>, secret: String, stored: Vec<(i64, String)>) -> Option<i64> {
+    run(turn, move || {
+        stored.into_iter().find_map(|(id, phc)| {
+            let parsed = PasswordHash::new(&phc).ok()?;
+            argon2().verify_password(secret.as_bytes(), &parsed).is_ok().then_some(id)
+        })
+    })
+    .await
+    .ok()
+    .flatten()
+}
+
 /// Whether `password` matches `stored`. Without a stored hash (no such account, or an invited
 /// person who has not set a password) the same work is done against a dummy hash, so the
 /// answer takes as long either way and does not tell which e-mail addresses exist.

@@ -125,3 +125,59 @@ pub async fn end_all_sessions_of(
     session::Entity::delete_many().filter(session::Column::UserId.eq(user_id)).exec(db).await?;
     Ok(())
 }
+
+/// How many of one person's sessions their list shows, newest first: more than anyone has
+/// open (each ends after its idle time), few enough for one page.
+pub const LISTED_AT_MOST: u64 = 50;
+
+/// A session's handle: names it in its owner's list and in "end this one" without being its
+/// id, which is the secret in the cookie.
+pub fn handle_of(id: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("rinnalla-session:{id}").as_bytes());
+    digest[..12].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// One person's live sessions (id and what it keeps), most recently renewed first.
+pub async fn sessions_of(
+    db: &impl sea_orm::ConnectionTrait,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> std::result::Result<Vec<(String, super::auth::SignedIn)>, sea_orm::DbErr> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    let rows = session::Entity::find()
+        .filter(session::Column::UserId.eq(user_id))
+        .filter(session::Column::ExpiresAt.gt(now))
+        .order_by_desc(session::Column::ExpiresAt)
+        .limit(LISTED_AT_MOST)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| {
+            let data: serde_json::Value = serde_json::from_str(&row.data).ok()?;
+            let signed_in = serde_json::from_value(data.get(super::auth::SIGNED_IN_KEY)?.clone()).ok()?;
+            Some((row.id, signed_in))
+        })
+        .collect())
+}
+
+/// Ends the session of `user_id` with this handle; whether there was one.
+pub async fn end_by_handle(
+    db: &impl sea_orm::ConnectionTrait,
+    user_id: i64,
+    handle: &str,
+    now: DateTime<Utc>,
+) -> std::result::Result<bool, sea_orm::DbErr> {
+    let Some((id, _)) =
+        sessions_of(db, user_id, now).await?.into_iter().find(|(id, _)| handle_of(id) == handle)
+    else {
+        return Ok(false);
+    };
+    let deleted = session::Entity::delete_many()
+        .filter(session::Column::Id.eq(id))
+        .filter(session::Column::UserId.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(deleted.rows_affected == 1)
+}

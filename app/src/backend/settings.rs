@@ -9,7 +9,10 @@ use crate::{
         outbox::MessageKind,
         policy::{Action, Resource},
     },
-    dto::{AppError, settings::NotificationChoice},
+    dto::{
+        AppError,
+        settings::{NotificationChoice, SessionRow},
+    },
 };
 
 fn own(ctx: &Ctx) -> Resource {
@@ -58,4 +61,46 @@ pub async fn save_notifications(ctx: &Ctx, ticked: &[String]) -> Result<(), AppE
             .await?;
     }
     Ok(txn.commit().await?)
+}
+
+/// One's own signed-in sessions, this one marked (`current` is this request's session id).
+pub async fn sessions(ctx: &Ctx, current: Option<&str>) -> Result<Vec<SessionRow>, AppError> {
+    ctx.authorize(Action::ManageOwnSettings, &own(ctx), entity::ACCOUNT, Some(ctx.actor_id().to_string()))
+        .await?;
+    let at = |secs: i64| chrono::DateTime::from_timestamp(secs, 0).unwrap_or_default().to_rfc3339();
+    Ok(super::session_store::sessions_of(&ctx.db, ctx.actor_id(), ctx.now)
+        .await?
+        .into_iter()
+        .map(|(id, signed_in)| SessionRow {
+            handle: super::session_store::handle_of(&id),
+            device: signed_in.device,
+            address: signed_in.address,
+            signed_in_at: at(signed_in.signed_in_at),
+            seen_at: at(signed_in.seen_at),
+            this_one: current == Some(id.as_str()),
+        })
+        .collect())
+}
+
+/// Ends one of one's own sessions (a phone left somewhere); recorded in the audit trail.
+pub async fn end_session(ctx: &Ctx, handle: &str) -> Result<(), AppError> {
+    ctx.authorize(Action::ManageOwnSettings, &own(ctx), entity::ACCOUNT, Some(ctx.actor_id().to_string()))
+        .await?;
+    if !super::session_store::end_by_handle(&ctx.db, ctx.actor_id(), handle, ctx.now).await? {
+        return Err(AppError::NotFound);
+    }
+    let origin = super::audit::Origin {
+        actor: Some(ctx.actor_id()),
+        request_id: ctx.request_id.as_deref(),
+        address: None,
+    };
+    super::audit::record_auth(
+        &ctx.db,
+        super::audit::AuthEvent::SessionEnded,
+        Some(ctx.actor_id()),
+        origin,
+        ctx.now,
+    )
+    .await?;
+    Ok(())
 }

@@ -39,6 +39,10 @@ pub struct Settings {
     pub retention_months: u32,
     /// Days a sent e-mail keeps its body in the outbox (`outbox::clear_sent_bodies`).
     pub sent_mail_days: u32,
+    /// Seals second-factor secrets at rest.
+    pub secret_key: super::secret_box::SecretKey,
+    /// Admins and coordinators must have a second factor (off only in the demo).
+    pub second_factor_required: bool,
 }
 
 impl AppState {

@@ -126,3 +126,12 @@ impl Drop for TestDb {
         }
     }
 }
+
+/// The code an authenticator app shows at `at` for a secret as the setup page shows it (base32
+/// in groups): what a person types, for tests that sign in with a second factor.
+pub fn app_code(shown_secret: &str, at: chrono::DateTime<chrono::Utc>) -> String {
+    let compact: String = shown_secret.chars().filter(|c| !c.is_whitespace()).collect();
+    let secret = data_encoding::BASE32_NOPAD.decode(compact.as_bytes()).expect("a base32 secret");
+    let totp = totp_rs::Builder::new().with_secret(secret).build().expect("a secret of 160 bits");
+    totp.generate(at.timestamp() as u64).to_string()
+}

@@ -30,6 +30,9 @@ pub enum Action {
     ChangeRoles,
     /// Deactivate (or reactivate) a staff member's account.
     DeactivateAccount,
+    /// Take away someone's lost second factor, for them to set up anew: admins only, never
+    /// their own (one's own is turned off from one's settings, with the password).
+    ResetSecondFactor,
     /// Read the audit trail of everyone.
     ReadAuditLog,
     /// Read who has seen or changed one client's data.
@@ -42,7 +45,8 @@ pub enum Action {
     ViewOutbox,
     /// Put a dead message back in the queue.
     RetryOutboxMessage,
-    /// Choose which optional e-mails one gets (one's own settings).
+    /// One's own settings: which optional e-mails one gets, one's password, second factor and
+    /// sessions.
     ManageOwnSettings,
     /// Refer a client to experience guidance.
     SubmitReferral,
@@ -130,6 +134,7 @@ impl Action {
             Action::EditAccount => "edit_account",
             Action::ChangeRoles => "change_roles",
             Action::DeactivateAccount => "deactivate_account",
+            Action::ResetSecondFactor => "reset_second_factor",
             Action::ReadAuditLog => "read_audit_log",
             Action::ReadClientAuditReport => "read_client_audit_report",
             Action::ListClients => "list_clients",
@@ -237,7 +242,9 @@ fn role_can(role: Role, me: UserId, action: Action, resource: &Resource) -> bool
         (Admin | Coordinator, ListAccounts) => true,
         // Admins manage every account but cannot deactivate themselves (someone must remain).
         (Admin, InviteAccount | EditAccount) => true,
-        (Admin, DeactivateAccount) => !matches!(resource, Resource::Account { is_self: true, .. }),
+        (Admin, DeactivateAccount | ResetSecondFactor) => {
+            !matches!(resource, Resource::Account { is_self: true, .. })
+        }
         // Separation of duties: nobody changes their own roles.
         (Admin, ChangeRoles) => matches!(resource, Resource::Account { is_self: false, .. }),
         // Coordinators manage guides and social workers, never admins or other coordinators,
@@ -482,7 +489,7 @@ mod tests {
                 Resource::Client { guide: Some(SOMEONE), referred_by: Some(SOMEONE) },
             ),
             // For accounts, "own" is the actor's own account, "other" a guide's account.
-            InviteAccount | EditAccount | DeactivateAccount | ChangeRoles => (
+            InviteAccount | EditAccount | DeactivateAccount | ChangeRoles | ResetSecondFactor => (
                 Resource::Account { roles: RoleSet::new([Role::Guide]), is_self: true },
                 Resource::Account { roles: RoleSet::new([Role::Guide]), is_self: false },
             ),
@@ -506,6 +513,7 @@ mod tests {
             EditAccount =>           [(Y, Y), (N, Y),      (N, N),        (N, N)],
             ChangeRoles =>           [(N, Y), (N, Y),      (N, N),        (N, N)],
             DeactivateAccount =>     [(N, Y), (N, Y),      (N, N),        (N, N)],
+            ResetSecondFactor =>     [(N, Y), (N, N),      (N, N),        (N, N)],
             ReadAuditLog =>          [(Y, Y), (N, N),      (N, N),        (N, N)],
             ReadClientAuditReport => [(Y, Y), (N, N),      (N, N),        (N, N)],
             ListClients =>           [(N, N), (Y, Y),      (Y, Y),        (Y, Y)],

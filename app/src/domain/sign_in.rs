@@ -42,6 +42,41 @@ pub fn forwarded_client(forwarded_for: &[&str], trusted_hops: usize) -> Option<I
     entry.parse::<IpAddr>().ok().or_else(|| entry.parse::<SocketAddr>().ok().map(|a| a.ip()))
 }
 
+/// A browser's description in a few words ("Firefox on Android"), for a person's list of their
+/// sessions: enough to tell their phone from their office laptop. Order matters, because
+/// browsers name each other in their descriptions (Edge says Chrome, Chrome says Safari).
+pub fn device_name(user_agent: &str) -> String {
+    const BROWSERS: [(&str, &str); 7] = [
+        ("Edg/", "Edge"),
+        ("SamsungBrowser/", "Samsung Internet"),
+        ("OPR/", "Opera"),
+        ("Firefox/", "Firefox"),
+        ("FxiOS/", "Firefox"),
+        ("CriOS/", "Chrome"),
+        ("Chrome/", "Chrome"),
+    ];
+    const SYSTEMS: [(&str, &str); 7] = [
+        ("Android", "Android"),
+        ("iPhone", "iPhone"),
+        ("iPad", "iPad"),
+        ("Windows", "Windows"),
+        ("CrOS", "ChromeOS"),
+        ("Mac OS X", "macOS"),
+        ("Linux", "Linux"),
+    ];
+    let browser = BROWSERS
+        .iter()
+        .find(|(mark, _)| user_agent.contains(mark))
+        .map(|(_, name)| *name)
+        .or_else(|| user_agent.contains("Safari/").then_some("Safari"));
+    let system = SYSTEMS.iter().find(|(mark, _)| user_agent.contains(mark)).map(|(_, name)| *name);
+    match (browser, system) {
+        (Some(browser), Some(system)) => format!("{browser} · {system}"),
+        (Some(name), None) | (None, Some(name)) => name.to_owned(),
+        (None, None) => user_agent.chars().take(40).collect(),
+    }
+}
+
 /// How long to wait before the next attempt, or `None` when an attempt is allowed now.
 pub fn retry_after(rule: ThrottleRule, failures: &[DateTime<Utc>], now: DateTime<Utc>) -> Option<Duration> {
     let mut recent: Vec<DateTime<Utc>> =
@@ -155,6 +190,20 @@ mod tests {
         assert_eq!(forwarded_client(&[], 1), None);
         assert_eq!(forwarded_client(&["203.0.113.7"], 2), None);
         assert_eq!(forwarded_client(&["203.0.113.7, unknown"], 1), None);
+    }
+
+    #[test]
+    fn a_device_is_named_by_its_browser_and_system() {
+        let pixel = "Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36";
+        assert_eq!(device_name(pixel), "Chrome · Android");
+        let iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
+        assert_eq!(device_name(iphone), "Safari · iPhone");
+        let edge = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36 Edg/126.0.0.0";
+        assert_eq!(device_name(edge), "Edge · Windows");
+        let firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+        assert_eq!(device_name(firefox), "Firefox · Linux");
+        assert_eq!(device_name("curl/8.5.0"), "curl/8.5.0");
+        assert_eq!(device_name(""), "");
     }
 
     #[test]

@@ -68,6 +68,13 @@ pub enum ValidationCode {
     CarFull,
     /// Not before the session's day.
     NotTheDayYet,
+    /// A second-factor code that is wrong, already used, or neither six digits nor a
+    /// recovery code.
+    WrongCode,
+    /// The current password, asked before a change to one's own sign-in, is wrong.
+    WrongPassword,
+    /// Admins and coordinators cannot turn their second factor off.
+    SecondFactorRequired,
 }
 
 /// One refused field: which field, and why.

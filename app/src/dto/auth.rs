@@ -11,6 +11,8 @@ pub struct CurrentUser {
     pub name: String,
     pub roles: RoleSet,
     pub locale: String,
+    /// An admin or a coordinator who has no second factor yet: only its setup is open to them.
+    pub needs_second_factor: bool,
 }
 
 /// What the sign-in form keeps after a refused attempt (never the password).

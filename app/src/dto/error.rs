@@ -21,6 +21,10 @@ pub enum AppError {
     /// Signed in, but the policy does not allow this.
     #[error("not allowed")]
     Forbidden,
+    /// An admin or a coordinator without a second factor: nothing but setting one up is
+    /// allowed until they have.
+    #[error("a second factor must be set up first")]
+    SecondFactorNeeded,
     #[error("not found")]
     NotFound,
     /// Someone else changed the same thing first, or it would collide with another record.
@@ -64,7 +68,7 @@ impl AppError {
         match self {
             Self::Validation(_) => 422,
             Self::Unauthorized | Self::InvalidCredentials => 401,
-            Self::Forbidden => 403,
+            Self::Forbidden | Self::SecondFactorNeeded => 403,
             Self::NotFound => 404,
             Self::Conflict => 409,
             Self::RateLimited { .. } => 429,

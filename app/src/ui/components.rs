@@ -59,6 +59,9 @@ pub fn validation_text(locale: Locale, code: ValidationCode) -> String {
         ValidationCode::SeatsTaken => td_string!(locale, errors.seats_taken).to_string(),
         ValidationCode::CarFull => td_string!(locale, errors.car_full).to_string(),
         ValidationCode::NotTheDayYet => td_string!(locale, errors.not_the_day_yet).to_string(),
+        ValidationCode::WrongCode => td_string!(locale, errors.wrong_code).to_string(),
+        ValidationCode::WrongPassword => td_string!(locale, errors.wrong_password).to_string(),
+        ValidationCode::SecondFactorRequired => td_string!(locale, errors.second_factor_required).to_string(),
     }
 }
 
@@ -69,6 +72,7 @@ pub fn error_text(locale: Locale, error: &AppError) -> String {
         AppError::Unauthorized => td_string!(locale, errors.unauthorized).to_string(),
         AppError::InvalidCredentials => td_string!(locale, errors.invalid_credentials).to_string(),
         AppError::Forbidden => td_string!(locale, errors.forbidden).to_string(),
+        AppError::SecondFactorNeeded => td_string!(locale, errors.second_factor_needed).to_string(),
         AppError::NotFound => td_string!(locale, errors.not_found).to_string(),
         AppError::Conflict => td_string!(locale, errors.conflict).to_string(),
         AppError::RateLimited { retry_after_secs } => {

@@ -12,6 +12,7 @@ pub mod password;
 pub mod proposals;
 pub mod referrals;
 pub mod reviews;
+pub mod second_factor;
 pub mod settings;
 pub mod sign_in;
 pub mod staff;

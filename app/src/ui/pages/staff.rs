@@ -8,8 +8,8 @@ use crate::{
     api::{
         AppError,
         accounts::{
-            AccountSummary, InviteAccount, ReinviteAccount, SetAccountActive, UpdateAccount, get_account,
-            list_accounts,
+            AccountSummary, InviteAccount, ReinviteAccount, ResetSecondFactor, SetAccountActive,
+            UpdateAccount, get_account, list_accounts,
         },
     },
     domain::{ids::UserId, languages::SPOKEN, roles::Role},
@@ -183,6 +183,8 @@ pub fn EditAccountPage() -> impl IntoView {
         Some(t_string!(i18n, staff.invitation_sent).to_string())
     } else if query.get("saved").is_some() {
         Some(t_string!(i18n, staff.saved).to_string())
+    } else if query.get("second_factor_reset").is_some() {
+        Some(t_string!(i18n, staff.second_factor_was_reset).to_string())
     } else {
         None
     };
@@ -190,7 +192,11 @@ pub fn EditAccountPage() -> impl IntoView {
     let update = ServerAction::<UpdateAccount>::new();
     let set_active = ServerAction::<SetAccountActive>::new();
     let reinvite = ServerAction::<ReinviteAccount>::new();
-    let error = action_error(update).or(action_error(set_active)).or(action_error(reinvite));
+    let reset_second_factor = ServerAction::<ResetSecondFactor>::new();
+    let error = action_error(update)
+        .or(action_error(set_active))
+        .or(action_error(reinvite))
+        .or(action_error(reset_second_factor));
     view! {
         <Suspense fallback=|| ()>
             {move || {
@@ -204,6 +210,7 @@ pub fn EditAccountPage() -> impl IntoView {
                             let pending = account.active && !account.has_password;
                             let active = account.active;
                             let is_me = account.id == me.id;
+                            let admin = me.roles.has(crate::domain::roles::Role::Admin);
                             view! {
                                 <Title text=account.name.clone() />
                                 <p><a href="/admin/users">{t!(i18n, staff.back)}</a></p>
@@ -237,6 +244,14 @@ pub fn EditAccountPage() -> impl IntoView {
                                         } else {
                                             view! { <button class="button button--secondary" type="submit">{t!(i18n, staff.reactivate)}</button> }.into_any()
                                         }}
+                                    </ActionForm>
+                                })}
+                                {(admin && !is_me).then(|| view! {
+                                    <h2>{t!(i18n, staff.second_factor_heading)}</h2>
+                                    <p>{t!(i18n, staff.second_factor_help)}</p>
+                                    <ActionForm action=reset_second_factor>
+                                        <input type="hidden" name="id" value=id.to_string() />
+                                        <button class="button button--danger" type="submit">{t!(i18n, staff.second_factor_reset)}</button>
                                     </ActionForm>
                                 })}
                             }
