@@ -64,3 +64,20 @@ use_project_env() {
   # The tests' SMTP server (aiosmtpd) lives in a virtual environment that setup makes.
   export RINNALLA_TEST_PYTHON="${RINNALLA_TEST_PYTHON:-$CARGO_TARGET_DIR/test-python/bin/python}"
 }
+
+# Deletes the test executables in the build directory that an earlier build made and the
+# current one (cargo test "$@") replaced: same name, another hash. The current ones stay.
+prune_superseded_test_binaries() {
+  local deps="$CARGO_TARGET_DIR/debug/deps" current
+  current="$(cargo test --no-run --message-format=json "$@" 2>/dev/null |
+    sed -n 's/.*"executable":"\([^"]*\)".*/\1/p')"
+  [ -n "$current" ] || return 0
+  local path name
+  while IFS= read -r path; do
+    name="$(basename "$path")"
+    name="${name%-*}"
+    for old in "$deps/$name"-????????????????; do
+      [ -x "$old" ] && [ "$old" != "$path" ] && ! grep -qxF "$old" <<<"$current" && rm -f "$old"
+    done
+  done <<<"$current"
+}
