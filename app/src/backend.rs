@@ -29,6 +29,7 @@ pub mod reviews;
 pub mod rewards;
 pub mod second_factor;
 pub mod secret_box;
+pub mod seed;
 pub mod session_store;
 pub mod settings;
 pub mod state;

@@ -16,6 +16,7 @@ pub mod matching;
 pub mod navigation;
 pub mod outbox;
 pub mod outings;
+pub mod paging;
 pub mod places;
 pub mod policy;
 pub mod ratings;

@@ -23,3 +23,11 @@ pub mod settings;
 pub mod visits;
 
 pub use error::AppError;
+
+/// One page of a list and where the next one starts: the id of this page's last row, given
+/// back as `after` (see `domain::paging`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Page<T> {
+    pub rows: Vec<T>,
+    pub next: Option<i64>,
+}

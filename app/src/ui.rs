@@ -6,7 +6,6 @@ pub mod components;
 pub mod explain;
 pub mod language;
 pub mod layout;
-pub mod menu;
 pub mod pages;
 
 use leptos::prelude::*;

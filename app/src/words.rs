@@ -494,31 +494,82 @@ pub fn signup_status_text(status: SignupStatus, locale: Locale) -> &'static str 
     }
 }
 
-/// A session's day and times the way people here write them: "to 10.12.2026 klo 17.00–19.00",
-/// "tors 10.12.2026 kl. 17.00–19.00", "Thu 2026-12-10, 17:00–19:00", in Helsinki time.
-pub fn session_time_text(
+const WEEKDAYS_FI: [&str; 7] = ["ma", "ti", "ke", "to", "pe", "la", "su"];
+const WEEKDAYS_SV: [&str; 7] = ["mån", "tis", "ons", "tors", "fre", "lör", "sön"];
+const WEEKDAYS_EN: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+const MONTHS_EN: [&str; 12] =
+    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/// A day and month as people write them in a running text, the year only when it is not this
+/// year's: "1.12." / "1.12" / "1 Dec"; "1.12.2025" / "1 Dec 2025".
+pub fn day_month_text(day: chrono::NaiveDate, locale: Locale, this_year: i32) -> String {
+    use chrono::Datelike;
+    let (d, m, y) = (day.day(), day.month(), day.year());
+    let other_year = y != this_year;
+    match locale {
+        Locale::fi | Locale::sv if other_year => format!("{d}.{m}.{y}"),
+        Locale::fi => format!("{d}.{m}."),
+        Locale::sv => format!("{d}.{m}"),
+        Locale::en if other_year => format!("{d} {} {y}", MONTHS_EN[m as usize - 1]),
+        Locale::en => format!("{d} {}", MONTHS_EN[m as usize - 1]),
+    }
+}
+
+/// [`day_month_text`] after the weekday's short name: "ti 1.12." / "tis 1.12" / "Tue 1 Dec".
+pub fn short_day_text(day: chrono::NaiveDate, locale: Locale, this_year: i32) -> String {
+    use chrono::Datelike;
+    let weekday = day.weekday().num_days_from_monday() as usize;
+    let name = match locale {
+        Locale::fi => WEEKDAYS_FI[weekday],
+        Locale::sv => WEEKDAYS_SV[weekday],
+        Locale::en => WEEKDAYS_EN[weekday],
+    };
+    format!("{name} {}", day_month_text(day, locale, this_year))
+}
+
+/// Start and end times: "18.45–20.00" in Finnish and Swedish, "18:45–20:00" in English.
+pub fn times_text(start: chrono::NaiveTime, end: chrono::NaiveTime, locale: Locale) -> String {
+    match locale {
+        Locale::fi | Locale::sv => format!("{}–{}", start.format("%-H.%M"), end.format("%-H.%M")),
+        Locale::en => format!("{}–{}", start.format("%H:%M"), end.format("%H:%M")),
+    }
+}
+
+/// A day and its start and end times as each language writes them: "ti 1.12. klo 18.45–20.00",
+/// "tis 1.12 kl. 18.45–20.00", "Tue 1 Dec, 18:45–20:00" (the year added when not `this_year`).
+pub fn day_and_times_text(
+    day: chrono::NaiveDate,
+    start: chrono::NaiveTime,
+    end: chrono::NaiveTime,
+    locale: Locale,
+    this_year: i32,
+) -> String {
+    let (day, times) = (short_day_text(day, locale, this_year), times_text(start, end, locale));
+    match locale {
+        Locale::fi => format!("{day} klo {times}"),
+        Locale::sv => format!("{day} kl. {times}"),
+        Locale::en => format!("{day}, {times}"),
+    }
+}
+
+/// This year in Helsinki: dates in it are written without their year.
+pub fn this_year() -> i32 {
+    use chrono::Datelike;
+    chrono::Utc::now().with_timezone(&HELSINKI).year()
+}
+
+/// A visit's or session's span in `zone` (see [`day_and_times_text`]); `now` decides whether
+/// the year is worth saying.
+pub fn span_text(
     start: chrono::DateTime<chrono::Utc>,
     end: chrono::DateTime<chrono::Utc>,
+    zone: chrono_tz::Tz,
     locale: Locale,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> String {
     use chrono::Datelike;
-    let (start, end) = (start.with_timezone(&HELSINKI), end.with_timezone(&HELSINKI));
-    let weekday = start.weekday().num_days_from_monday() as usize;
-    let day = day_text(start.date_naive(), locale);
-    match locale {
-        Locale::fi => {
-            let names = ["ma", "ti", "ke", "to", "pe", "la", "su"];
-            format!("{} {day} klo {}–{}", names[weekday], start.format("%-H.%M"), end.format("%-H.%M"))
-        }
-        Locale::sv => {
-            let names = ["mån", "tis", "ons", "tors", "fre", "lör", "sön"];
-            format!("{} {day} kl. {}–{}", names[weekday], start.format("%-H.%M"), end.format("%-H.%M"))
-        }
-        Locale::en => {
-            let names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-            format!("{} {day}, {}–{}", names[weekday], start.format("%H:%M"), end.format("%H:%M"))
-        }
-    }
+    let (start, end) = (start.with_timezone(&zone), end.with_timezone(&zone));
+    day_and_times_text(start.date_naive(), start.time(), end.time(), locale, now.with_timezone(&zone).year())
 }
 
 /// A moment in Helsinki time: "10.12.2026 klo 17.00" / "kl. 17.00" / "2026-12-10 17:00".
@@ -530,6 +581,20 @@ pub fn moment_text(at: chrono::DateTime<chrono::Utc>, locale: Locale) -> String 
         Locale::sv => format!("{day} kl. {}", at.format("%-H.%M")),
         Locale::en => format!("{day} {}", at.format("%H:%M")),
     }
+}
+
+/// An instant the server sent as RFC 3339, as [`moment_text`] writes it; shown as sent if it
+/// does not parse.
+pub fn sent_moment_text(rfc3339: &str, locale: Locale) -> String {
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .map(|at| moment_text(at.with_timezone(&chrono::Utc), locale))
+        .unwrap_or_else(|_| rfc3339.to_owned())
+}
+
+/// A `YYYY-MM-DD` day the server sent, as [`day_text`] writes it; shown as sent if it does not
+/// parse.
+pub fn sent_day_text(date: &str, locale: Locale) -> String {
+    crate::domain::time::parse_date(date).map(|day| day_text(day, locale)).unwrap_or_else(|| date.to_owned())
 }
 
 /// A clock time in Helsinki, as each language writes it ("9.05", "09:05").
@@ -556,6 +621,48 @@ mod tests {
         ending::{ClientEvaluation, Factor, ServiceUsed},
         summary::{DoneVisit, SummaryInput, summary},
     };
+
+    #[test]
+    fn a_visits_day_and_times_read_as_each_language_writes_them() {
+        let day = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let (start, end) = (
+            chrono::NaiveTime::from_hms_opt(18, 45, 0).unwrap(),
+            chrono::NaiveTime::from_hms_opt(20, 0, 0).unwrap(),
+        );
+        assert_eq!(day_and_times_text(day, start, end, Locale::fi, 2026), "ti 1.12. klo 18.45–20.00");
+        assert_eq!(day_and_times_text(day, start, end, Locale::sv, 2026), "tis 1.12 kl. 18.45–20.00");
+        assert_eq!(day_and_times_text(day, start, end, Locale::en, 2026), "Tue 1 Dec, 18:45–20:00");
+        // Morning hours have no leading zero in Finnish and Swedish, and keep it in English.
+        let (nine, ten) = (
+            chrono::NaiveTime::from_hms_opt(9, 5, 0).unwrap(),
+            chrono::NaiveTime::from_hms_opt(10, 0, 0).unwrap(),
+        );
+        assert_eq!(day_and_times_text(day, nine, ten, Locale::fi, 2026), "ti 1.12. klo 9.05–10.00");
+        assert_eq!(day_and_times_text(day, nine, ten, Locale::en, 2026), "Tue 1 Dec, 09:05–10:00");
+    }
+
+    #[test]
+    fn another_years_day_says_its_year() {
+        let day = NaiveDate::from_ymd_opt(2025, 1, 31).unwrap();
+        assert_eq!(short_day_text(day, Locale::fi, 2026), "pe 31.1.2025");
+        assert_eq!(short_day_text(day, Locale::sv, 2026), "fre 31.1.2025");
+        assert_eq!(short_day_text(day, Locale::en, 2026), "Fri 31 Jan 2025");
+        assert_eq!(short_day_text(day, Locale::sv, 2025), "fre 31.1");
+    }
+
+    #[test]
+    fn a_span_is_read_in_its_zone_across_the_clock_change() {
+        use chrono::TimeZone;
+        // 29 March 2026: the clocks go forward at 03:00; 07:00 UTC is 10.00 summer time.
+        let start = chrono::Utc.with_ymd_and_hms(2026, 3, 29, 7, 0, 0).unwrap();
+        let end = chrono::Utc.with_ymd_and_hms(2026, 3, 29, 8, 30, 0).unwrap();
+        let before = chrono::Utc.with_ymd_and_hms(2026, 3, 28, 7, 0, 0).unwrap();
+        assert_eq!(span_text(start, end, HELSINKI, Locale::fi, start), "su 29.3. klo 10.00–11.30");
+        assert_eq!(span_text(before, before, HELSINKI, Locale::en, start), "Sat 28 Mar, 09:00–09:00");
+        // New Year's Eve in Helsinki is already the next year in the zone, not in UTC.
+        let eve = chrono::Utc.with_ymd_and_hms(2026, 12, 31, 22, 30, 0).unwrap();
+        assert_eq!(span_text(eve, eve, HELSINKI, Locale::sv, eve), "fre 1.1 kl. 0.30–0.30");
+    }
 
     fn input() -> SummaryInput {
         SummaryInput {

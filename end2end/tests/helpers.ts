@@ -6,17 +6,19 @@ export const hydrated = (testInfo: TestInfo) => testInfo.project.name === "hydra
 
 const MENU = /^(Valikko|Meny|Menu)$/;
 
-/** Waits until the islands have hydrated: the menu button only appears once the WASM runs. */
+/** Waits until the islands have hydrated: the WASM marks the page once it has woken them. */
 export async function waitForHydration(page: Page) {
-  await expect(page.getByRole("button", { name: MENU })).toBeVisible();
+  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
 }
 
-/** Opens the navigation when it is collapsed behind the menu button (hydrated phone view). */
-export async function openMenu(page: Page, testInfo: TestInfo) {
-  if (!hydrated(testInfo)) return;
-  await waitForHydration(page);
-  const button = page.getByRole("button", { name: MENU });
-  if ((await button.getAttribute("aria-expanded")) !== "true") await button.click();
+/** Opens the navigation on a phone, where it is closed behind the menu (a <details>, so the
+ * same tap works with and without JavaScript). */
+export async function openMenu(page: Page, _testInfo?: TestInfo) {
+  const menu = page.locator("details.site-menu");
+  if ((await menu.getAttribute("open")) === null) {
+    await menu.locator("summary").filter({ hasText: MENU }).click();
+  }
+  await expect(menu).toHaveAttribute("open", "");
 }
 
 /**
@@ -40,6 +42,15 @@ export async function expectNoAxeViolations(page: Page, testInfo: TestInfo) {
   const results = await new AxeBuilder({ page: target }).analyze();
   if (target !== page) await target.context().close();
   expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
+}
+
+/** A `YYYY-MM-DD` day as Finnish pages and e-mails write it: "ti 1.12.", with the year only
+ * when it is not this year's ("ti 1.12.2027"). */
+export function finnishDay(iso: string): string {
+  const day = new Date(`${iso}T12:00:00Z`);
+  const weekday = ["su", "ma", "ti", "ke", "to", "pe", "la"][day.getUTCDay()];
+  const year = day.getUTCFullYear() === new Date().getFullYear() ? "" : String(day.getUTCFullYear());
+  return `${weekday} ${day.getUTCDate()}.${day.getUTCMonth() + 1}.${year}`;
 }
 
 export const DEMO_PASSWORD = "Kokeile-Rinnallaa-2026";

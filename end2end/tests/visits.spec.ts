@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { DEMO, expectNoAxeViolations, hydrated, mailTo, signIn, signOut } from "./helpers";
+import { DEMO, expectNoAxeViolations, finnishDay, hydrated, mailTo, signIn, signOut } from "./helpers";
 
 // The demo server books Elina's day around its start: a ride to Kela and the pharmacy that
 // began three hours ago and a home visit that began 90 minutes ago, both with Matti. The
@@ -95,9 +95,11 @@ test("a coordinator schedules a three-way meeting and the social worker gets the
 
   await expect(page.getByRole("heading", { level: 1, name: "Kolmikantatapaaminen · Matti" })).toBeVisible();
   await expect(page.getByText("Käynti on varattu.")).toBeVisible();
-  await expect(page.getByText(`${day} 13:00–14:00`)).toBeVisible();
+  // Written as Finnish writes it: "su 27.12. klo 13.00–14.00".
+  const when = `${finnishDay(day)} klo 13.00–14.00`;
+  await expect(page.getByText(when)).toBeVisible();
 
-  const mail = await mailTo(DEMO.socialWorker, new RegExp(`^Rinnalla: tapaaminen ${day} 13:00`));
+  const mail = await mailTo(DEMO.socialWorker, new RegExp(`^Rinnalla: tapaaminen ${when.replace(/\./g, "\\.")}`));
   expect(mail.text).not.toContain("Matti");
   const ics = mail.attachments.find((a) => a.contentType.startsWith("text/calendar"));
   expect(ics, "an .ics attachment").toBeTruthy();

@@ -13,6 +13,7 @@ mod m20261203_000001_review_meetings;
 mod m20261204_000001_outings;
 mod m20261205_000001_account_security;
 mod m20261207_000001_second_factor;
+mod m20261207_000002_list_indexes;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000001_outings::Migration),
             Box::new(m20261205_000001_account_security::Migration),
             Box::new(m20261207_000001_second_factor::Migration),
+            Box::new(m20261207_000002_list_indexes::Migration),
         ]
     }
 }

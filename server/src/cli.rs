@@ -24,6 +24,22 @@ pub enum Command {
     },
     /// Bring the database schema up to date and exit.
     Migrate,
+    /// Fill an empty database with a region's worth of made-up data for load tests and
+    /// benchmarks: staff, guides across the demo region's places, clients at every stage, a
+    /// period of visits with records and rides, goals and audit history. The same seed makes the
+    /// same region (dates count from today). Every account signs in with the demo password, so
+    /// it is refused in production.
+    Seed {
+        #[arg(long, default_value_t = 10_000)]
+        clients: u32,
+        #[arg(long, default_value_t = 300)]
+        guides: u32,
+        /// Months of visits before today.
+        #[arg(long, default_value_t = 12)]
+        months: u32,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Create an administrator account and print a one-time link (valid 24 hours) where they
     /// choose their password. Passwords never pass through the command line.
     CreateAdmin {
@@ -75,6 +91,41 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 .await
                 .context("migrating the database")?;
             tracing::info!("the database schema is up to date");
+            Ok(())
+        }
+        Command::Seed { clients, guides, months, seed } => {
+            if config.environment == crate::config::Environment::Production {
+                anyhow::bail!(
+                    "seed is refused when RINNALLA_ENV=production: its accounts share a published password"
+                );
+            }
+            let db = app::backend::db::connect_and_migrate(&config.database_url, 1)
+                .await
+                .context("the database could not be opened and migrated")?;
+            let started = std::time::Instant::now();
+            let size = app::backend::seed::RegionSize {
+                clients,
+                guides,
+                months,
+                seed,
+                visits_per_day: app::backend::seed::RegionSize::VISITS_PER_DAY,
+            };
+            let seeded = app::backend::seed::seed_region(&db, size, chrono::Utc::now()).await.map_err(
+                |e| match e {
+                    app::dto::AppError::Conflict => {
+                        anyhow::anyhow!("the database is not empty: seed fills an empty one")
+                    }
+                    other => anyhow::anyhow!("seeding failed: {other:?}"),
+                },
+            )?;
+            println!("Seeded in {:.1} s: {seeded}.", started.elapsed().as_secs_f64());
+            println!(
+                "Sign in (password {}) as a guide {}, a coordinator {} or a social worker {}.",
+                app::backend::demo::DEMO_PASSWORD,
+                seeded.guide_email,
+                seeded.coordinator_email,
+                seeded.social_worker_email
+            );
             Ok(())
         }
         Command::CreateAdmin { name, email } => {

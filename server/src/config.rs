@@ -106,6 +106,12 @@ pub struct Config {
     #[arg(long, env = "RINNALLA_OUTBOX_SENDER", default_value_t = true, action = clap::ArgAction::Set)]
     pub outbox_sender: bool,
 
+    /// Run the housekeeping worker in this instance: expired sessions, retention, first-contact
+    /// escalations, reminders, review meetings, lapsed outing places. Safe in every instance
+    /// (each step is idempotent); with several, one is enough.
+    #[arg(long, env = "RINNALLA_HOUSEKEEPING", default_value_t = true, action = clap::ArgAction::Set)]
+    pub housekeeping: bool,
+
     /// Seconds between looks at the outbox when nothing wakes the sender sooner.
     #[arg(long, env = "RINNALLA_OUTBOX_POLL_SECS", default_value_t = 5)]
     pub outbox_poll_secs: u64,

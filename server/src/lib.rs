@@ -94,6 +94,7 @@ impl Application {
         let grace = std::time::Duration::from_secs(config.shutdown_grace_secs);
         let workers = workers::WorkerSettings {
             outbox_sender: config.outbox_sender,
+            housekeeping: config.housekeeping,
             outbox_poll: std::time::Duration::from_secs(config.outbox_poll_secs.max(1)),
         };
         Ok(Self { listener, router, state, grace, workers })

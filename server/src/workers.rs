@@ -15,6 +15,7 @@ const RETENTION_EVERY_ROUNDS: u32 = 12;
 #[derive(Debug, Clone)]
 pub struct WorkerSettings {
     pub outbox_sender: bool,
+    pub housekeeping: bool,
     pub outbox_poll: Duration,
 }
 
@@ -22,7 +23,9 @@ pub fn spawn(state: AppState, settings: WorkerSettings) {
     if settings.outbox_sender {
         tokio::spawn(send_outbox(state.clone(), settings.outbox_poll));
     }
-    tokio::spawn(housekeeping(state));
+    if settings.housekeeping {
+        tokio::spawn(housekeeping(state));
+    }
 }
 
 /// Drains the outbox whenever a message is enqueued, and every `poll` for retries and for

@@ -67,7 +67,7 @@ const AUDIT_QUERY: &[Field] = &[
     opt("action", Text),
     opt("from", Text),
     opt("until", Text),
-    opt("page", Page),
+    opt("before", Text),
 ];
 const REFERRAL: &[Field] = &[
     req("display_name", Text),
@@ -218,7 +218,11 @@ fn arguments(path: &str) -> &'static [Field] {
         }
         "settings/sessions/end" => args![req("handle", Text)],
         "audit/list" => args![req("query", Form(AUDIT_QUERY))],
-        "audit/client" => args![req("client_id", Id), req("page", Page)],
+        "audit/client" => args![req("client_id", Id), opt("before", Id)],
+        // Lists: continue after a row's id, in pages of at most the cap.
+        "clients/list" => args![opt("after", Id), opt("search", Text), opt("size", Page)],
+        "referrals/list" | "accounts/list" => args![opt("after", Id), opt("size", Page)],
+        "outbox/list" => args![opt("sent_before", Id)],
         // Days the link works: a number, one of the offered periods.
         "calendar/new-link" => args![opt("days", Page)],
         "settings/notifications/save" => args![opt("email[reminder]", Text)],
@@ -233,7 +237,8 @@ fn arguments(path: &str) -> &'static [Field] {
         "guidance/end" | "transfers/request" => args![req("client_id", Id), req("reason", Text)],
         "transfers/decide" => args![req("id", Id), req("approve", Flag), opt("to_guide", Id)],
         "guides/profile/save" => args![req("id", Id), req("form", Form(GUIDE_PROFILE))],
-        "visits/choices" | "visits/for-client" => args![req("client_id", Id)],
+        "visits/choices" => args![req("client_id", Id)],
+        "visits/for-client" => args![req("client_id", Id), opt("after", Id), opt("size", Page)],
         "visits/book" => args![req("form", Form(VISIT))],
         "visits/agenda" => args![opt("week", Flag), opt("offset", Offset)],
         "visits/outcome" => args![
@@ -289,20 +294,16 @@ fn arguments(path: &str) -> &'static [Field] {
         "outings/notes" => args![req("form", Form(NOTES))],
         "sign-out"
         | "outings/choices"
-        | "accounts/list"
-        | "outbox/list"
         | "settings/notifications"
         | "settings/second-factor"
         | "settings/second-factor/begin"
         | "settings/sessions"
         | "topics/list"
-        | "referrals/list"
         | "referrals/batch-preview"
         | "referrals/batch-apply"
         | "proposals/mine"
         | "transfers/list"
         | "guides/list"
-        | "clients/list"
         | "calendar/status"
         | "calendar/revoke"
         | "feedback/results" => &[],
@@ -793,15 +794,21 @@ async fn the_request_id_is_the_servers_own_and_never_the_clients() {
 }
 
 #[tokio::test]
-async fn an_audit_page_far_past_the_end_is_empty_not_an_overflow() {
+async fn an_audit_page_before_the_first_event_is_empty_and_a_wild_cursor_is_no_error() {
     for server in demo_servers().await {
         let admin = server.signed_in(demo::ADMIN).await;
-        for page in ["18446744073709551615", "9223372036854775807", "1000000"] {
-            let form = [("query[page]", page.to_owned())];
+        for before in ["1", "0", "-9223372036854775808"] {
+            let form = [("query[before]", before.to_owned())];
             let response = common::call(&admin, &server, "/api/audit/list", &form).await;
-            assert_eq!(response.status(), 200, "page {page}");
+            assert_eq!(response.status(), 200, "before {before}");
             let list: serde_json::Value = response.json().await.unwrap();
-            assert_eq!(list["rows"].as_array().map(Vec::len), Some(0), "page {page}: {list}");
+            assert_eq!(list["rows"].as_array().map(Vec::len), Some(0), "before {before}: {list}");
+        }
+        // Not a number: read as "from the newest", as the form's empty field is.
+        for before in ["abc", "99999999999999999999999"] {
+            let form = [("query[before]", before.to_owned())];
+            let response = common::call(&admin, &server, "/api/audit/list", &form).await;
+            assert_eq!(response.status(), 200, "before {before}");
         }
     }
 }

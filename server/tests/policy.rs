@@ -532,10 +532,8 @@ async fn fixture(world: &World, path: &str, caller: &str) -> (Vec<(&'static str,
         "accounts/set-active" => {
             (vec![("id", world.other_guide.to_string()), ("active", "true".into())], guide_account)
         }
-        "audit/list" => (vec![("query[page]", "0".into())], Resource::Nothing),
-        "audit/client" => {
-            (vec![("client_id", world.other_client.to_string()), ("page", "0".into())], Resource::Nothing)
-        }
+        "audit/list" => (vec![("query[before]", String::new())], Resource::Nothing),
+        "audit/client" => (vec![("client_id", world.other_client.to_string())], Resource::Nothing),
         "outbox/list" => (vec![], Resource::Nothing),
         // Each allowed retry puts the dead message back; the policy check comes first.
         "outbox/retry" => (vec![("id", world.dead_message.to_string())], Resource::Nothing),
@@ -1100,7 +1098,8 @@ async fn the_client_list_shows_each_role_only_its_own_and_audits_each_row() {
         let world = world(server).await;
         let guide = world.server.signed_in(demo::GUIDE).await;
         let response = call(&guide, &world.server, "/api/clients/list", &[]).await;
-        let clients: Vec<app::api::clients::ClientListItem> = response.json().await.unwrap();
+        let clients =
+            response.json::<app::dto::Page<app::api::clients::ClientListItem>>().await.unwrap().rows;
         let names: Vec<_> = clients.iter().map(|c| c.display_name.as_str()).collect();
         assert_eq!(names, vec!["Matti"], "the demo guide has one client");
         let all = client::Entity::find().all(&world.server.db.conn).await.unwrap();
@@ -1108,14 +1107,22 @@ async fn the_client_list_shows_each_role_only_its_own_and_audits_each_row() {
         let referred: BTreeSet<i64> =
             all.iter().filter(|c| c.referred_by == Some(sami)).map(|c| c.id).collect();
         let social_worker = world.server.signed_in(demo::SOCIAL_WORKER).await;
-        let clients: Vec<app::api::clients::ClientListItem> =
-            call(&social_worker, &world.server, "/api/clients/list", &[]).await.json().await.unwrap();
+        let clients = call(&social_worker, &world.server, "/api/clients/list", &[])
+            .await
+            .json::<app::dto::Page<app::api::clients::ClientListItem>>()
+            .await
+            .unwrap()
+            .rows;
         let listed: BTreeSet<i64> = clients.iter().map(|c| c.id.0).collect();
         assert!(referred.len() > 1 && !referred.contains(&world.other_client));
         assert_eq!(listed, referred, "the ones the social worker referred, not Outi");
         let coordinator = world.server.signed_in(demo::COORDINATOR).await;
-        let clients: Vec<app::api::clients::ClientListItem> =
-            call(&coordinator, &world.server, "/api/clients/list", &[]).await.json().await.unwrap();
+        let clients = call(&coordinator, &world.server, "/api/clients/list", &[])
+            .await
+            .json::<app::dto::Page<app::api::clients::ClientListItem>>()
+            .await
+            .unwrap()
+            .rows;
         assert_eq!(clients.len(), all.len(), "coordinators see every client");
         assert_eq!(
             client_events(&world, "allowed").await as usize,

@@ -16,7 +16,7 @@ use app::{
     },
     domain::{ids::UserId, policy::Actor, time::HELSINKI},
 };
-use chrono::{TimeZone, Utc};
+use chrono::{Datelike, TimeZone, Utc};
 use common::{TestServer, call, demo, demo_servers};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -398,7 +398,7 @@ async fn a_three_way_meeting_invites_the_social_worker_with_a_calendar_file() {
             .unwrap();
         assert_eq!(row.social_worker_id, Some(user_id(&server, demo::SOCIAL_WORKER).await));
         for to in [demo::SOCIAL_WORKER, demo::GUIDE] {
-            let mail = server.wait_for_mail(|m| m.to.contains(to) && m.subject.contains("2027-02-03")).await;
+            let mail = server.wait_for_mail(|m| m.to.contains(to) && m.subject.contains("ke 3.2.")).await;
             assert!(!mail.text.contains("Matti"), "no client name in e-mail: {}", mail.text);
         }
         let raw = server
@@ -428,9 +428,7 @@ async fn a_three_way_meeting_invites_the_social_worker_with_a_calendar_file() {
         )
         .await;
         assert!(response.status().is_success(), "{}", response.text().await.unwrap());
-        server
-            .wait_for_mail(|m| m.to.contains(demo::SOCIAL_WORKER) && m.subject.contains("2027-02-04"))
-            .await;
+        server.wait_for_mail(|m| m.to.contains(demo::SOCIAL_WORKER) && m.subject.contains("to 4.2.")).await;
         // The client is never e-mailed, and a guide of another client is not either.
         assert!(server.mails().iter().all(|m| !m.to.contains(demo::GUIDE_2)));
     }
@@ -479,8 +477,80 @@ async fn a_booked_visits_invitation_leaves_at_once_not_at_the_next_poll() {
         let form = booking(matti, "three_way", "2027-03-03", "13:00", "14:00", "Seinäjoki");
         let response = call(&coordinator, &server, "/api/visits/book", &form).await;
         assert!(response.status().is_success(), "{}", response.text().await.unwrap());
-        server
-            .wait_for_mail(|m| m.to.contains(demo::SOCIAL_WORKER) && m.subject.contains("2027-03-03"))
-            .await;
+        server.wait_for_mail(|m| m.to.contains(demo::SOCIAL_WORKER) && m.subject.contains("ke 3.3.")).await;
+    }
+}
+
+#[tokio::test]
+async fn a_visits_day_and_times_are_written_in_the_readers_language_on_the_page_and_in_the_mail() {
+    // Tuesday to Thursday, 7-9 December 2027: next year's days carry their year until 2027
+    // comes, then read exactly as people write this year's.
+    let this_year = Utc::now().with_timezone(&HELSINKI).year();
+    let year = |y: &'static str| -> &'static str { if this_year == 2027 { "" } else { y } };
+    let cases = [
+        ("fi", "2027-12-07", format!("ti 7.12.{} klo 18.45–20.00", year("2027"))),
+        ("sv", "2027-12-08", format!("ons 8.12{} kl. 18.45–20.00", year(".2027"))),
+        ("en", "2027-12-09", format!("Thu 9 Dec{}, 18:45–20:00", year(" 2027"))),
+    ];
+    for server in demo_servers().await {
+        let backend = server.db.backend;
+        let matti = client_id(&server, "Matti").await;
+        let coordinator = server.signed_in(demo::COORDINATOR).await;
+        let guide = server.signed_in(demo::GUIDE).await;
+        let guide_account = user::Entity::find_by_id(user_id(&server, demo::GUIDE).await)
+            .one(&server.db.conn)
+            .await
+            .unwrap()
+            .unwrap();
+        for (language, date, expected) in &cases {
+            // The e-mail is written in the language of the account, the page in the browser's.
+            let mut account: user::ActiveModel = guide_account.clone().into();
+            account.locale = Set((*language).to_owned());
+            account.update(&server.db.conn).await.unwrap();
+            let form = booking(matti, "home_visit", date, "18:45", "20:00", "Seinäjoki");
+            let response = call(&coordinator, &server, "/api/visits/book", &form).await;
+            assert!(response.status().is_success(), "{backend}: {}", response.text().await.unwrap());
+            let booked = visit::Entity::find()
+                .filter(visit::Column::ClientId.eq(matti))
+                .order_by_desc(visit::Column::Id)
+                .one(&server.db.conn)
+                .await
+                .unwrap()
+                .unwrap();
+
+            let mail = server
+                .wait_for_mail(|m| m.to.contains(demo::GUIDE) && m.subject.contains(expected.as_str()))
+                .await;
+            assert!(
+                mail.text.contains(&format!("{expected} (Seinäjoki)")),
+                "{backend} {language}: {}",
+                mail.text
+            );
+
+            // The guide picks the page's language with the switch, as in the footer.
+            let switched =
+                common::post_as(&guide, &server, "/api/language", &[("language", language), ("next", "/")])
+                    .await;
+            assert!(switched.status().is_redirection(), "{backend}");
+            let page = guide.get(server.at(&format!("/visits/{}", booked.id))).send().await.unwrap();
+            assert_eq!(page.status(), 200);
+            let html = page.text().await.unwrap();
+            assert!(
+                html.contains(expected.as_str()),
+                "{backend} {language}: the visit page shows {expected}"
+            );
+        }
+
+        // A call has no place: its e-mail says nothing of one, never "()".
+        let mut account: user::ActiveModel = guide_account.clone().into();
+        account.locale = Set("fi".to_owned());
+        account.update(&server.db.conn).await.unwrap();
+        let form = booking(matti, "call", "2027-12-10", "9:05", "9:30", "");
+        let response = call(&coordinator, &server, "/api/visits/book", &form).await;
+        assert!(response.status().is_success(), "{backend}: {}", response.text().await.unwrap());
+        let mail =
+            server.wait_for_mail(|m| m.to.contains(demo::GUIDE) && m.subject.contains("pe 10.12.")).await;
+        assert!(mail.text.contains("klo 9.05–9.30."), "{backend}: {}", mail.text);
+        assert!(!mail.text.contains("()"), "{backend}: {}", mail.text);
     }
 }

@@ -8,9 +8,16 @@ use leptos::prelude::*;
 use super::AppError;
 use crate::domain::ids::UserId;
 
+/// A page of the staff, by name, after the account `after`.
 #[server(endpoint = "accounts/list")]
-pub async fn list_accounts() -> Result<Vec<AccountSummary>, AppError> {
-    super::request::serve(async |ctx| crate::backend::accounts::list(ctx).await).await
+pub async fn list_accounts(
+    #[server(default)] after: Option<UserId>,
+    #[server(default)] size: Option<u32>,
+) -> Result<crate::dto::Page<AccountSummary>, AppError> {
+    super::request::serve(async |ctx| {
+        crate::backend::accounts::list(ctx, after, crate::domain::paging::page_size(size)).await
+    })
+    .await
 }
 
 #[server(endpoint = "accounts/get")]

@@ -15,8 +15,8 @@ pub async fn list_audit_events(query: AuditQuery) -> Result<AuditPage, AppError>
 #[server(endpoint = "audit/client")]
 pub async fn client_audit_report(
     client_id: crate::domain::ids::ClientId,
-    page: u64,
+    #[server(default)] before: Option<i64>,
 ) -> Result<AuditPage, AppError> {
-    super::request::serve(async |ctx| crate::backend::audit_log::client_report(ctx, client_id, page).await)
+    super::request::serve(async |ctx| crate::backend::audit_log::client_report(ctx, client_id, before).await)
         .await
 }

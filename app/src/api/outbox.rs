@@ -6,11 +6,12 @@ use leptos::prelude::*;
 
 use super::AppError;
 
+/// The outbox: counts, the dead and the waiting, and a page of the sent before `sent_before`.
 #[server(endpoint = "outbox/list")]
-pub async fn outbox_overview() -> Result<OutboxSummary, AppError> {
+pub async fn outbox_overview(#[server(default)] sent_before: Option<i64>) -> Result<OutboxSummary, AppError> {
     super::request::serve(async |ctx| {
         let transport = super::request::state()?.outbox.transport.describe();
-        crate::backend::outbox_admin::overview(ctx, transport).await
+        crate::backend::outbox_admin::overview(ctx, transport, sent_before).await
     })
     .await
 }

@@ -24,9 +24,16 @@ pub async fn submit_referral(form: ReferralForm) -> Result<(), AppError> {
     Ok(())
 }
 
+/// A page of the referral queue (coordinators) or of one's own referrals, after `after`.
 #[server(endpoint = "referrals/list")]
-pub async fn list_referrals() -> Result<Vec<ReferralSummary>, AppError> {
-    super::request::serve(async |ctx| crate::backend::referrals::list(ctx).await).await
+pub async fn list_referrals(
+    #[server(default)] after: Option<i64>,
+    #[server(default)] size: Option<u32>,
+) -> Result<crate::dto::Page<ReferralSummary>, AppError> {
+    super::request::serve(async |ctx| {
+        crate::backend::referrals::list(ctx, after, crate::domain::paging::page_size(size)).await
+    })
+    .await
 }
 
 #[server(endpoint = "referrals/get")]

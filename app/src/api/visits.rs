@@ -39,8 +39,16 @@ pub async fn get_visit(id: i64) -> Result<VisitView, AppError> {
 }
 
 #[server(endpoint = "visits/for-client")]
-pub async fn client_visits(client_id: ClientId) -> Result<Vec<VisitView>, AppError> {
-    super::request::serve(async |ctx| crate::backend::visits::for_client(ctx, client_id).await).await
+pub async fn client_visits(
+    client_id: ClientId,
+    #[server(default)] after: Option<i64>,
+    #[server(default)] size: Option<u32>,
+) -> Result<crate::dto::Page<VisitView>, AppError> {
+    super::request::serve(async |ctx| {
+        let size = crate::domain::paging::page_size(size.or(Some(20)));
+        crate::backend::visits::for_client(ctx, client_id, after, size).await
+    })
+    .await
 }
 
 /// `outcome` is `done` or `no_show`. Hours as typed ("1,5"); kilometres optional; a reason when

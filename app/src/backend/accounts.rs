@@ -7,7 +7,7 @@ use sea_orm::{
     ActiveModelTrait,
     ActiveValue::{NotSet, Set},
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
-    TransactionSession, TransactionTrait,
+    QuerySelect, TransactionSession, TransactionTrait,
 };
 
 use super::{
@@ -29,7 +29,7 @@ use crate::{
         validation::{FormErrors, ValidationCode},
     },
     dto::{
-        AppError,
+        AppError, Page,
         accounts::{AccountForm, AccountSummary, LinkInfo},
     },
     i18n::{I18nLocaleTrait, Locale},
@@ -131,21 +131,43 @@ async fn set_roles(db: &impl ConnectionTrait, user_id: i64, roles: &RoleSet) -> 
     Ok(())
 }
 
-pub async fn list(ctx: &Ctx) -> Result<Vec<AccountSummary>, AppError> {
+/// The staff by name, a page at a time after the account `after`: three queries whatever the
+/// page holds.
+pub async fn list(ctx: &Ctx, after: Option<UserId>, size: u64) -> Result<Page<AccountSummary>, AppError> {
     ctx.authorize(Action::ListAccounts, &Resource::Nothing, entity::ACCOUNT, None).await?;
-    let accounts = user::Entity::find().order_by_asc(user::Column::Name).all(&ctx.db).await?;
-    let roles = user_role::Entity::find().all(&ctx.db).await?;
-    Ok(accounts
-        .into_iter()
-        .map(|account| {
-            let mine = roles
-                .iter()
-                .filter(|r| r.user_id == account.id)
-                .filter_map(|r| crate::domain::roles::Role::parse(&r.role))
-                .collect();
-            summary(account, mine)
-        })
-        .collect())
+    let mut query = user::Entity::find();
+    if let Some(after) = after {
+        let row = find::<user::Entity>(&ctx.db, after.0).await?;
+        query = query.filter(sea_orm::Condition::any().add(user::Column::Name.gt(row.name.clone())).add(
+            sea_orm::Condition::all().add(user::Column::Name.eq(row.name)).add(user::Column::Id.gt(row.id)),
+        ));
+    }
+    let accounts = query
+        .order_by_asc(user::Column::Name)
+        .order_by_asc(user::Column::Id)
+        .limit(size + 1)
+        .all(&ctx.db)
+        .await?;
+    let (accounts, more) = crate::domain::paging::split(accounts, size);
+    let roles = user_role::Entity::find()
+        .filter(user_role::Column::UserId.is_in(accounts.iter().map(|a| a.id)))
+        .all(&ctx.db)
+        .await?;
+    let next = if more { accounts.last().map(|a| a.id) } else { None };
+    Ok(Page {
+        rows: accounts
+            .into_iter()
+            .map(|account| {
+                let mine = roles
+                    .iter()
+                    .filter(|r| r.user_id == account.id)
+                    .filter_map(|r| crate::domain::roles::Role::parse(&r.role))
+                    .collect();
+                summary(account, mine)
+            })
+            .collect(),
+        next,
+    })
 }
 
 async fn load(ctx: &Ctx, id: UserId) -> Result<(user::Model, RoleSet), AppError> {

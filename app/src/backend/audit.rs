@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::{NotSet, Set},
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::{Deserialize, Serialize};
 
@@ -171,12 +171,16 @@ pub async fn record(db: &impl ConnectionTrait, event: Event<'_>) -> Result<(), D
     Ok(())
 }
 
-/// One event per record, in one statement (a list of clients shown is a read of each).
+/// Events written by one statement: ten values each, far under SQLite's 32,766 and
+/// PostgreSQL's 65,535 bound values.
+const EVENTS_PER_STATEMENT: usize = 1_000;
+
+/// One event per record, in as few statements as the databases' limits allow (a list of
+/// clients shown is a read of each).
 pub async fn record_many(db: &impl ConnectionTrait, events: &[Event<'_>]) -> Result<(), DbErr> {
-    if events.is_empty() {
-        return Ok(());
+    for chunk in events.chunks(EVENTS_PER_STATEMENT) {
+        audit_event::Entity::insert_many(chunk.iter().map(row)).exec_without_returning(db).await?;
     }
-    audit_event::Entity::insert_many(events.iter().map(row)).exec_without_returning(db).await?;
     Ok(())
 }
 
@@ -195,6 +199,7 @@ pub struct Filter {
 /// An event as the audit pages show it, with the actor's name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
+    pub id: i64,
     pub at: DateTime<Utc>,
     pub actor_id: Option<i64>,
     pub actor_name: Option<String>,
@@ -208,9 +213,17 @@ pub struct Entry {
 
 pub const PAGE_SIZE: u64 = 100;
 
-/// The newest events first, a page at a time.
-pub async fn list(db: &impl ConnectionTrait, filter: &Filter, page: u64) -> Result<(Vec<Entry>, u64), DbErr> {
+/// The newest events first (in the order they were appended), a page at a time before the
+/// event `before`; and the id the next page starts before, if there is one.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    filter: &Filter,
+    before: Option<i64>,
+) -> Result<(Vec<Entry>, Option<i64>), DbErr> {
     let mut query = audit_event::Entity::find();
+    if let Some(before) = before {
+        query = query.filter(audit_event::Column::Id.lt(before));
+    }
     if let Some(actor) = filter.actor {
         query = query.filter(audit_event::Column::ActorId.eq(actor));
     }
@@ -232,15 +245,9 @@ pub async fn list(db: &impl ConnectionTrait, filter: &Filter, page: u64) -> Resu
     if filter.denied_only {
         query = query.filter(audit_event::Column::Outcome.eq(Outcome::Denied.as_str()));
     }
-    let total = query.clone().count(db).await?;
-    let events = query
-        .order_by_desc(audit_event::Column::At)
-        .order_by_desc(audit_event::Column::Id)
-        // A page past the end is empty; a huge page number must not overflow the offset.
-        .offset(page.saturating_mul(PAGE_SIZE).min(total))
-        .limit(PAGE_SIZE)
-        .all(db)
-        .await?;
+    let events = query.order_by_desc(audit_event::Column::Id).limit(PAGE_SIZE + 1).all(db).await?;
+    let (events, more) = crate::domain::paging::split(events, PAGE_SIZE);
+    let next = if more { events.last().map(|e| e.id) } else { None };
     let actor_ids: Vec<i64> = events.iter().filter_map(|e| e.actor_id).collect();
     let names: std::collections::HashMap<i64, String> = if actor_ids.is_empty() {
         Default::default()
@@ -256,6 +263,7 @@ pub async fn list(db: &impl ConnectionTrait, filter: &Filter, page: u64) -> Resu
     let entries = events
         .into_iter()
         .map(|e| Entry {
+            id: e.id,
             at: e.at,
             actor_id: e.actor_id,
             actor_name: e.actor_id.and_then(|id| names.get(&id).cloned()),
@@ -267,5 +275,5 @@ pub async fn list(db: &impl ConnectionTrait, filter: &Filter, page: u64) -> Resu
             address: e.address,
         })
         .collect();
-    Ok((entries, total))
+    Ok((entries, next))
 }

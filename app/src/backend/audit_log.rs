@@ -1,7 +1,7 @@
 //! Reading the audit trail (admins). Reading it is itself recorded.
 
 use super::{
-    audit::{self, Entry, Filter, PAGE_SIZE, entity},
+    audit::{self, Entry, Filter, entity},
     ctx::Ctx,
 };
 use crate::{
@@ -50,16 +50,12 @@ pub fn filter_from(query: &AuditQuery) -> Filter {
 pub async fn list(ctx: &Ctx, query: &AuditQuery) -> Result<AuditPage, AppError> {
     ctx.authorize(Action::ReadAuditLog, &Resource::Nothing, entity::AUDIT_LOG, None).await?;
     ctx.audit_allowed(Action::ReadAuditLog, entity::AUDIT_LOG, None).await?;
-    let (entries, total) = audit::list(&ctx.db, &filter_from(query), query.page).await?;
-    Ok(AuditPage {
-        rows: entries.into_iter().map(row).collect(),
-        total,
-        page: query.page,
-        page_size: PAGE_SIZE,
-    })
+    let before = query.before.trim().parse().ok();
+    let (entries, next) = audit::list(&ctx.db, &filter_from(query), before).await?;
+    Ok(AuditPage { rows: entries.into_iter().map(row).collect(), next })
 }
 
-pub async fn client_report(ctx: &Ctx, client: ClientId, page: u64) -> Result<AuditPage, AppError> {
+pub async fn client_report(ctx: &Ctx, client: ClientId, before: Option<i64>) -> Result<AuditPage, AppError> {
     ctx.authorize(
         Action::ReadClientAuditReport,
         &Resource::Nothing,
@@ -73,6 +69,6 @@ pub async fn client_report(ctx: &Ctx, client: ClientId, page: u64) -> Result<Aud
         entity_id: Some(client.to_string()),
         ..Filter::default()
     };
-    let (entries, total) = audit::list(&ctx.db, &filter, page).await?;
-    Ok(AuditPage { rows: entries.into_iter().map(row).collect(), total, page, page_size: PAGE_SIZE })
+    let (entries, next) = audit::list(&ctx.db, &filter, before).await?;
+    Ok(AuditPage { rows: entries.into_iter().map(row).collect(), next })
 }

@@ -2,7 +2,7 @@
 //! the audit trail here, where the data is loaded, so no page or server function can skip it.
 
 use crate::backend::error::stored;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::{
     ctx::Ctx,
@@ -11,10 +11,11 @@ use super::{
 use crate::{
     domain::{
         ids::{ClientId, UserId},
+        paging,
         policy::{Action, Resource, client_scope},
     },
     dto::{
-        AppError,
+        AppError, Page,
         clients::{ClientCard, ClientListItem, ClientPermissions, ClientReferral},
     },
 };
@@ -29,9 +30,15 @@ async fn name_of(ctx: &Ctx, id: Option<i64>) -> Result<Option<(String, Option<St
     Ok(found.map(|u| (u.name, u.phone)))
 }
 
-/// The clients the actor may see: coordinators all, guides their own, social workers those
-/// they referred. Each listed client is an audited read.
-pub async fn list(ctx: &Ctx) -> Result<Vec<ClientListItem>, AppError> {
+/// The clients the actor may see, by name, a page at a time (after the client `after`):
+/// coordinators all, guides their own, social workers those they referred; `search` narrows to
+/// names containing it. Each listed client is an audited read; three queries whatever the page.
+pub async fn list(
+    ctx: &Ctx,
+    after: Option<ClientId>,
+    search: &str,
+    size: u64,
+) -> Result<Page<ClientListItem>, AppError> {
     ctx.authorize(Action::ListClients, &Resource::Nothing, super::audit::entity::CLIENT, None).await?;
     let scope = client_scope(&ctx.actor);
     let mut query = client::Entity::find();
@@ -46,7 +53,35 @@ pub async fn list(ctx: &Ctx) -> Result<Vec<ClientListItem>, AppError> {
         }
         query = query.filter(condition);
     }
-    let rows = query.order_by_asc(client::Column::DisplayName).all(&ctx.db).await?;
+    let search = search.trim().to_lowercase();
+    if !search.is_empty() {
+        let pattern = format!("%{}%", search.replace(['\\', '%', '_'], ""));
+        use sea_orm::sea_query::{Expr, ExprTrait, Func};
+        let name = Expr::expr(Func::lower(Expr::col(client::Column::DisplayName)));
+        query = query.filter(name.like(pattern));
+    }
+    if let Some(after) = after {
+        // The page goes on from a client the actor may see: a cursor is never a way to learn
+        // where someone else's client sorts.
+        let row = client::Entity::find_by_id(after.0).one(&ctx.db).await?.ok_or(AppError::NotFound)?;
+        if !crate::domain::policy::can(&ctx.actor, Action::ViewClient, &resource(&row)).is_allowed() {
+            return Err(AppError::NotFound);
+        }
+        query = query.filter(
+            Condition::any().add(client::Column::DisplayName.gt(row.display_name.clone())).add(
+                Condition::all()
+                    .add(client::Column::DisplayName.eq(row.display_name))
+                    .add(client::Column::Id.gt(row.id)),
+            ),
+        );
+    }
+    let rows = query
+        .order_by_asc(client::Column::DisplayName)
+        .order_by_asc(client::Column::Id)
+        .limit(size + 1)
+        .all(&ctx.db)
+        .await?;
+    let (rows, more) = paging::split(rows, size);
     // The query follows the policy's scope; each row is checked again by the one rule.
     let rows: Vec<client::Model> = rows
         .into_iter()
@@ -54,14 +89,18 @@ pub async fn list(ctx: &Ctx) -> Result<Vec<ClientListItem>, AppError> {
         .collect();
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     ctx.audit_clients(Action::ListClients, &ids).await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| ClientListItem {
-            id: ClientId(row.id),
-            display_name: row.display_name,
-            municipality: row.municipality,
-        })
-        .collect())
+    let next = if more { rows.last().map(|r| r.id) } else { None };
+    Ok(Page {
+        rows: rows
+            .into_iter()
+            .map(|row| ClientListItem {
+                id: ClientId(row.id),
+                display_name: row.display_name,
+                municipality: row.municipality,
+            })
+            .collect(),
+        next,
+    })
 }
 
 /// One client's card. A refused attempt is audited too.

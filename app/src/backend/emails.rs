@@ -255,9 +255,26 @@ pub fn first_contact_overdue(account: &user::Model, link: &str, day: i64, key: S
 /// The facts of a visit an e-mail may carry: kind, time and place, never who the client is.
 pub struct VisitFacts<'a> {
     pub kind: VisitKind,
-    /// Local `2026-11-24 10:00–11:30`.
-    pub when: &'a str,
+    pub starts_at: chrono::DateTime<chrono::Utc>,
+    pub ends_at: chrono::DateTime<chrono::Utc>,
+    /// The zone the visit was booked in: its times are written in it.
+    pub zone: chrono_tz::Tz,
     pub place: &'a str,
+    /// When the e-mail is written: a day of another year is written with its year.
+    pub now: chrono::DateTime<chrono::Utc>,
+}
+
+impl VisitFacts<'_> {
+    /// "ti 1.12. klo 18.45–20.00", as the reader's language writes it.
+    fn when(&self, locale: Locale) -> String {
+        crate::words::span_text(self.starts_at, self.ends_at, self.zone, locale, self.now)
+    }
+
+    /// " (Kotikäynti)" after the time, or nothing at all when the visit has no place.
+    fn place_part(&self) -> String {
+        let place = self.place.trim();
+        if place.is_empty() { String::new() } else { format!(" ({place})") }
+    }
 }
 
 /// The name of a kind of visit in `locale`.
@@ -423,29 +440,30 @@ pub fn visit_invitation(
 ) -> Outgoing {
     let locale = locale_of(account);
     let kind = kind_name(locale, visit.kind);
+    let (when, place) = (visit.when(locale), visit.place_part());
     let (subject, text) = if moved {
         (
-            td_string!(locale, email.visit_moved.subject, when = visit.when).to_string(),
+            td_string!(locale, email.visit_moved.subject, when = when.as_str()).to_string(),
             td_string!(
                 locale,
                 email.visit_moved.text,
                 name = account.name.as_str(),
                 kind = kind.as_str(),
-                when = visit.when,
-                place = visit.place,
+                when = when.as_str(),
+                place = place.as_str(),
                 link = link
             ),
         )
     } else {
         (
-            td_string!(locale, email.visit_invitation.subject, when = visit.when).to_string(),
+            td_string!(locale, email.visit_invitation.subject, when = when.as_str()).to_string(),
             td_string!(
                 locale,
                 email.visit_invitation.text,
                 name = account.name.as_str(),
                 kind = kind.as_str(),
-                when = visit.when,
-                place = visit.place,
+                when = when.as_str(),
+                place = place.as_str(),
                 link = link
             ),
         )
@@ -458,13 +476,14 @@ pub fn visit_invitation(
 pub fn visit_cancelled(account: &user::Model, visit: &VisitFacts<'_>, key: String, ics: String) -> Outgoing {
     let locale = locale_of(account);
     let kind = kind_name(locale, visit.kind);
-    let subject = td_string!(locale, email.visit_cancelled.subject, when = visit.when).to_string();
+    let when = visit.when(locale);
+    let subject = td_string!(locale, email.visit_cancelled.subject, when = when.as_str()).to_string();
     let text = td_string!(
         locale,
         email.visit_cancelled.text,
         name = account.name.as_str(),
         kind = kind.as_str(),
-        when = visit.when
+        when = when.as_str()
     );
     let mut mail = outgoing(MessageKind::MeetingInvitation, key, account, subject, text);
     mail.attachments.push(calendar_attachment(ics, "CANCEL"));
@@ -482,16 +501,18 @@ pub fn visit_reminder(
 ) -> Outgoing {
     let locale = locale_of(account);
     let kind = kind_name(locale, visit.kind);
+    let (when, place) = (visit.when(locale), visit.place_part());
     let subject =
-        td_string!(locale, email.visit_reminder.subject, kind = kind.as_str(), when = visit.when).to_string();
+        td_string!(locale, email.visit_reminder.subject, kind = kind.as_str(), when = when.as_str())
+            .to_string();
     let text = match channel {
         Some(channel) => td_string!(
             locale,
             email.visit_reminder.text_guide,
             name = account.name.as_str(),
             kind = kind.as_str(),
-            when = visit.when,
-            place = visit.place,
+            when = when.as_str(),
+            place = place.as_str(),
             channel = channel,
             link = link
         ),
@@ -500,8 +521,8 @@ pub fn visit_reminder(
             email.visit_reminder.text_other,
             name = account.name.as_str(),
             kind = kind.as_str(),
-            when = visit.when,
-            place = visit.place,
+            when = when.as_str(),
+            place = place.as_str(),
             link = link
         ),
     };

@@ -339,9 +339,18 @@ pub async fn count(db: &impl ConnectionTrait, status: &str) -> Result<u64, DbErr
     outbox_message::Entity::find().filter(outbox_message::Column::Status.eq(status)).count(db).await
 }
 
-pub async fn latest(db: &impl ConnectionTrait, status: &str, limit: u64) -> Result<Vec<OutboxRow>, DbErr> {
-    Ok(outbox_message::Entity::find()
-        .filter(outbox_message::Column::Status.eq(status))
+/// The newest messages of a status (before the message `before`), newest first.
+pub async fn latest(
+    db: &impl ConnectionTrait,
+    status: &str,
+    before: Option<i64>,
+    limit: u64,
+) -> Result<Vec<OutboxRow>, DbErr> {
+    let mut query = outbox_message::Entity::find().filter(outbox_message::Column::Status.eq(status));
+    if let Some(before) = before {
+        query = query.filter(outbox_message::Column::Id.lt(before));
+    }
+    Ok(query
         .order_by_desc(outbox_message::Column::Id)
         .limit(limit)
         .all(db)

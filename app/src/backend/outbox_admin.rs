@@ -30,21 +30,35 @@ fn row(m: OutboxRow) -> Result<OutboxMessageRow, AppError> {
     })
 }
 
-/// `transport` says where the sender delivers (the server's configuration).
-pub async fn overview(ctx: &Ctx, transport: String) -> Result<OutboxSummary, AppError> {
+/// `transport` says where the sender delivers (the server's configuration). The dead and the
+/// waiting are few; the sent are many and come a page at a time, before the message
+/// `sent_before`.
+pub async fn overview(
+    ctx: &Ctx,
+    transport: String,
+    sent_before: Option<i64>,
+) -> Result<OutboxSummary, AppError> {
     ctx.authorize(Action::ViewOutbox, &Resource::Nothing, entity::OUTBOX, None).await?;
     let db = &ctx.db;
     let rows = |status| async move {
-        outbox::latest(db, status, SHOWN).await?.into_iter().map(row).collect::<Result<Vec<_>, AppError>>()
+        outbox::latest(db, status, None, SHOWN)
+            .await?
+            .into_iter()
+            .map(row)
+            .collect::<Result<Vec<_>, AppError>>()
     };
+    let sent = outbox::latest(db, SENT, sent_before, SHOWN + 1).await?;
+    let (sent, more) = crate::domain::paging::split(sent, SHOWN);
+    let sent_next = if more { sent.last().map(|m| m.id) } else { None };
     Ok(OutboxSummary {
+        sent_next,
         transport,
         queued: outbox::count(db, QUEUED).await?,
         sent: outbox::count(db, SENT).await?,
         dead: outbox::count(db, DEAD).await?,
         dead_rows: rows(DEAD).await?,
         queued_rows: rows(QUEUED).await?,
-        sent_rows: rows(SENT).await?,
+        sent_rows: sent.into_iter().map(row).collect::<Result<Vec<_>, AppError>>()?,
     })
 }
 

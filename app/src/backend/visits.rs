@@ -99,14 +99,6 @@ async fn load(ctx: &Ctx, id: i64) -> Result<(visit::Model, client::Model, Resour
     Ok((row, client, resource))
 }
 
-/// The visit's day and times in its zone, as the e-mails show them: `2026-11-23 10:00–11:30`.
-fn when_text(row: &visit::Model) -> String {
-    let zone = zone_of(row);
-    let start = row.starts_at.with_timezone(&zone);
-    let end = row.ends_at.with_timezone(&zone);
-    format!("{} {}–{}", start.format("%Y-%m-%d"), start.format("%H:%M"), end.format("%H:%M"))
-}
-
 /// The people who take part in a visit and have it in their calendar: the guide, the driver,
 /// and the social worker of three-way and review meetings.
 fn participants(row: &visit::Model) -> Vec<i64> {

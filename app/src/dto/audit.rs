@@ -20,9 +20,8 @@ pub struct AuditRow {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditPage {
     pub rows: Vec<AuditRow>,
-    pub total: u64,
-    pub page: u64,
-    pub page_size: u64,
+    /// The next (older) page starts before this event, if there is one.
+    pub next: Option<i64>,
 }
 
 /// The filter form's fields (all optional; dates as YYYY-MM-DD in Helsinki time).
@@ -42,6 +41,7 @@ pub struct AuditQuery {
     pub until: String,
     #[serde(default)]
     pub denied_only: String,
+    /// Events older than this one (the id the page before gave as `next`); empty: the newest.
     #[serde(default)]
-    pub page: u64,
+    pub before: String,
 }

@@ -26,4 +26,6 @@ pub struct OutboxSummary {
     pub dead_rows: Vec<OutboxMessageRow>,
     pub queued_rows: Vec<OutboxMessageRow>,
     pub sent_rows: Vec<OutboxMessageRow>,
+    /// The next page of sent messages starts before this one, if there are more.
+    pub sent_next: Option<i64>,
 }

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::{language::LanguageSwitch, menu::MenuToggle};
+use super::language::LanguageSwitch;
 use crate::{
     api::auth::{CurrentUser, SignOut},
     domain::navigation::{MenuItem, menu},
@@ -48,20 +48,23 @@ pub fn Layout(children: Children) -> impl IntoView {
         <header class="site-header">
             <div class="site-header__bar">
                 <a class="brand" href="/">{t!(i18n, app_name)}</a>
-                <MenuToggle
-                    button_label=t_string!(i18n, nav.menu).to_string()
-                    nav_label=t_string!(i18n, nav.label).to_string()
-                >
-                    <ul>
-                        {items.into_iter().map(|item| view! {
-                            <li><A href=item.path()>{menu_label(locale, item)}</A></li>
-                        }).collect_view()}
-                        {match user.clone() {
-                            None => view! { <li><A href="/sign-in">{t!(i18n, sign_in.title)}</A></li> }.into_any(),
-                            Some(user) => view! { <li><AccountArea user=user /></li> }.into_any(),
-                        }}
-                    </ul>
-                </MenuToggle>
+                // A <details> from the first byte: closed on phones before and after the WASM
+                // wakes (nothing moves), opened with a tap even without JavaScript; wide screens
+                // show the navigation whatever its state (style/main.css).
+                <details class="site-menu">
+                    <summary class="menu-button">{t!(i18n, nav.menu)}</summary>
+                    <nav id="site-nav" class="site-nav" aria-label=t_string!(i18n, nav.label)>
+                        <ul>
+                            {items.into_iter().map(|item| view! {
+                                <li><A href=item.path()>{menu_label(locale, item)}</A></li>
+                            }).collect_view()}
+                            {match user.clone() {
+                                None => view! { <li><A href="/sign-in">{t!(i18n, sign_in.title)}</A></li> }.into_any(),
+                                Some(user) => view! { <li><AccountArea user=user /></li> }.into_any(),
+                            }}
+                        </ul>
+                    </nav>
+                </details>
             </div>
         </header>
         <main id="main" tabindex="-1">{children()}</main>

@@ -15,6 +15,15 @@ pub struct TestServer {
     pub mail_dir: tempfile::TempDir,
 }
 
+/// The first text/plain part at any depth: a mail with a calendar file is multipart/mixed
+/// around a multipart/alternative of text and HTML.
+fn plain_text(part: &mailparse::ParsedMail<'_>) -> Option<String> {
+    if part.ctype.mimetype == "text/plain" && part.subparts.is_empty() {
+        return part.get_body().ok();
+    }
+    part.subparts.iter().find_map(plain_text)
+}
+
 pub fn browser() -> reqwest::Client {
     reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap()
 }
@@ -67,12 +76,7 @@ impl TestServer {
                         .find(|h| h.get_key_ref().eq_ignore_ascii_case(name))
                         .map(|h| h.get_value())
                 };
-                let text = parsed
-                    .subparts
-                    .iter()
-                    .find(|p| p.ctype.mimetype == "text/plain")
-                    .map(|p| p.get_body().unwrap())
-                    .unwrap_or_else(|| parsed.get_body().unwrap());
+                let text = plain_text(&parsed).unwrap_or_else(|| parsed.get_body().unwrap());
                 Mail {
                     to: header("To").unwrap_or_default(),
                     subject: header("Subject").unwrap_or_default(),

@@ -136,8 +136,10 @@ pub async fn seed_outings(db: &DatabaseConnection, origin: &str) -> Result<(), A
         sign_up(&coordinator, barbecue_session, name, ride, false).await?;
     }
 
-    // The game group, every Tuesday for ten weeks, led by Jussi and Leila.
-    let first = next_weekday(today + Duration::days(1), Weekday::Tue);
+    // The game group, every Tuesday for ten weeks, led by Jussi and Leila. Sign-up closes a
+    // day before a session, so the first is at least two days off: started on a Monday
+    // evening, tomorrow's session would already be closed to the demo's own sign-ups.
+    let first = next_weekday(today + Duration::days(2), Weekday::Tue);
     let games = outing_of(
         OutingKind::Group,
         "Peliryhmä",
@@ -157,7 +159,8 @@ pub async fn seed_outings(db: &DatabaseConnection, origin: &str) -> Result<(), A
 
     // The client council on the second Wednesday of each month, with the next agenda.
     let mut council_day = next_weekday(today.with_day(1).unwrap_or(today), Weekday::Wed) + Duration::weeks(1);
-    if council_day <= today {
+    // At least two days off, for the same reason as the game group.
+    if council_day <= today + Duration::days(1) {
         let next_month = today.with_day(1).unwrap_or(today) + chrono::Months::new(1);
         council_day = next_weekday(next_month, Weekday::Wed) + Duration::weeks(1);
     }

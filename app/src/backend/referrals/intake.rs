@@ -9,7 +9,8 @@ use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::{NotSet, Set},
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
 };
 
 use super::{consents_of, event, load};
@@ -26,7 +27,7 @@ use crate::{
         ids::{ClientId, UserId},
         languages::Languages,
         matching::{gender_name, parse_gender},
-        places,
+        paging, places,
         policy::{Action, Resource, can},
         referrals::{self as rules, ContactChannel, ReferralStatus, first_name, stored_codes, ticked},
         roles::Role,
@@ -35,7 +36,7 @@ use crate::{
         validation::{FormErrors, ValidationCode},
     },
     dto::{
-        AppError,
+        AppError, Page,
         referrals::{ProposalView, ReferralDetail, ReferralForm, ReferralSummary, TimelineEntry, TopicView},
     },
 };
@@ -199,21 +200,75 @@ fn summary(
     })
 }
 
-/// Social workers see the referrals they made, newest first; coordinators see every open
-/// referral, longest waiting first (the queue). Each listed client is an audited read.
-pub async fn list(ctx: &Ctx) -> Result<Vec<ReferralSummary>, AppError> {
-    ctx.authorize(Action::ListReferrals, &Resource::Nothing, audit::entity::CLIENT, None).await?;
-    let mut query = referral::Entity::find();
-    let coordinator = ctx.actor.roles.has(Role::Coordinator);
-    if !coordinator {
-        query = query.filter(referral::Column::ReferredBy.eq(ctx.actor_id()));
-    }
-    let mut rows = query.order_by_asc(referral::Column::SubmittedAt).all(&ctx.db).await?;
-    if coordinator {
-        rows.retain(|r| ReferralStatus::parse(&r.status).is_some_and(|s| !s.is_closed()));
+/// After the referral `after` in the order the list is shown (`None`: from the start).
+fn after_in_order(row: &referral::Model, newest_first: bool) -> Condition {
+    let (later, same_time_later) = if newest_first {
+        (referral::Column::SubmittedAt.lt(row.submitted_at), referral::Column::Id.lt(row.id))
     } else {
-        rows.reverse();
-    }
+        (referral::Column::SubmittedAt.gt(row.submitted_at), referral::Column::Id.gt(row.id))
+    };
+    Condition::any()
+        .add(later)
+        .add(Condition::all().add(referral::Column::SubmittedAt.eq(row.submitted_at)).add(same_time_later))
+}
+
+/// Social workers see the referrals they made, newest first; coordinators see every open
+/// referral: those still waiting for first contact first, longest waiting first, then those
+/// reached (the queue). A page at a time after the referral `after`; each listed client is an
+/// audited read. At most six queries whatever the page holds.
+pub async fn list(ctx: &Ctx, after: Option<i64>, size: u64) -> Result<Page<ReferralSummary>, AppError> {
+    ctx.authorize(Action::ListReferrals, &Resource::Nothing, audit::entity::CLIENT, None).await?;
+    let coordinator = ctx.actor.roles.has(Role::Coordinator);
+    let cursor = match after {
+        Some(id) => {
+            let row = referral::Entity::find_by_id(id).one(&ctx.db).await?.ok_or(AppError::NotFound)?;
+            // A cursor is the actor's own row: never a way to learn where another's sorts.
+            if !coordinator && row.referred_by != Some(ctx.actor_id()) {
+                return Err(AppError::NotFound);
+            }
+            Some(row)
+        }
+        None => None,
+    };
+    let rows = if coordinator {
+        let closed: Vec<&str> = <ReferralStatus as strum::IntoEnumIterator>::iter()
+            .filter(|s| s.is_closed())
+            .map(ReferralStatus::as_str)
+            .collect();
+        let queue = || {
+            referral::Entity::find()
+                .filter(referral::Column::Status.is_not_in(closed.clone()))
+                .order_by_asc(referral::Column::SubmittedAt)
+                .order_by_asc(referral::Column::Id)
+        };
+        let cursor_reached = cursor.as_ref().is_some_and(|c| c.first_contact_at.is_some());
+        let mut rows = Vec::new();
+        if !cursor_reached {
+            let mut waiting = queue().filter(referral::Column::FirstContactAt.is_null());
+            if let Some(c) = &cursor {
+                waiting = waiting.filter(after_in_order(c, false));
+            }
+            rows = waiting.limit(size + 1).all(&ctx.db).await?;
+        }
+        if (rows.len() as u64) <= size {
+            let mut reached = queue().filter(referral::Column::FirstContactAt.is_not_null());
+            if let Some(c) = cursor.as_ref().filter(|_| cursor_reached) {
+                reached = reached.filter(after_in_order(c, false));
+            }
+            rows.extend(reached.limit(size + 1 - rows.len() as u64).all(&ctx.db).await?);
+        }
+        rows
+    } else {
+        let mut own = referral::Entity::find()
+            .filter(referral::Column::ReferredBy.eq(ctx.actor_id()))
+            .order_by_desc(referral::Column::SubmittedAt)
+            .order_by_desc(referral::Column::Id);
+        if let Some(c) = &cursor {
+            own = own.filter(after_in_order(c, true));
+        }
+        own.limit(size + 1).all(&ctx.db).await?
+    };
+    let (rows, more) = paging::split(rows, size);
     let clients: HashMap<i64, client::Model> = client::Entity::find()
         .filter(client::Column::Id.is_in(rows.iter().map(|r| r.client_id)))
         .all(&ctx.db)
@@ -224,7 +279,14 @@ pub async fn list(ctx: &Ctx) -> Result<Vec<ReferralSummary>, AppError> {
     let people: Vec<i64> = rows.iter().flat_map(|r| [r.guide_id, r.referred_by]).flatten().collect();
     let names = names(&ctx.db, people).await?;
     ctx.audit_clients(Action::ListReferrals, &rows.iter().map(|r| r.client_id).collect::<Vec<_>>()).await?;
-    rows.iter().filter_map(|r| clients.get(&r.client_id).map(|c| summary(r, c, &names, ctx.now))).collect()
+    let next = if more { rows.last().map(|r| r.id) } else { None };
+    Ok(Page {
+        rows: rows
+            .iter()
+            .filter_map(|r| clients.get(&r.client_id).map(|c| summary(r, c, &names, ctx.now)))
+            .collect::<Result<_, _>>()?,
+        next,
+    })
 }
 
 fn proposal_view(p: proposal::Model, names: &HashMap<i64, String>) -> Result<ProposalView, AppError> {

@@ -5,23 +5,26 @@ use crate::backend::error::stored;
 use chrono::{Datelike, Duration};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use super::{clients_of, load, resource, user_by_id, zone_of};
+use std::collections::HashMap;
+
+use super::{clients_of, load, resource, zone_of};
 use crate::{
     backend::{
         audit,
         ctx::Ctx,
         entities::{client, ride_leg, visit},
         guidance::load_client,
+        people::names,
     },
     domain::{
         ids::ClientId,
-        places,
+        paging, places,
         policy::{Action, Resource, can},
         time::{HELSINKI, start_of_day},
         visits::{VisitKind, VisitStatus},
     },
     dto::{
-        AppError,
+        AppError, Page,
         visits::{AgendaDay, AgendaView, LegView, VisitMay, VisitView},
     },
 };
@@ -34,28 +37,55 @@ fn map_url(row: &visit::Model) -> Option<String> {
     places::map_url(&row.place, row.address.as_deref())
 }
 
-async fn view(
+/// What a visit's view needs besides its row and client, loaded for a whole list at once: its
+/// ride's legs and the names of the people in it. Two queries however many visits.
+#[derive(Default)]
+struct Related {
+    legs: HashMap<i64, Vec<LegView>>,
+    names: HashMap<i64, String>,
+}
+
+impl Related {
+    async fn load(ctx: &Ctx, rows: &[visit::Model]) -> Result<Self, AppError> {
+        if rows.is_empty() {
+            return Ok(Self::default());
+        }
+        let mut legs: HashMap<i64, Vec<LegView>> = HashMap::new();
+        for l in ride_leg::Entity::find()
+            .filter(ride_leg::Column::VisitId.is_in(rows.iter().map(|r| r.id)))
+            .order_by_asc(ride_leg::Column::VisitId)
+            .order_by_asc(ride_leg::Column::Position)
+            .all(&ctx.db)
+            .await?
+        {
+            legs.entry(l.visit_id).or_default().push(LegView {
+                from: l.from_place,
+                to: l.to_place,
+                km_tenths: l.km_tenths.max(0) as u32,
+                estimated: l.estimated,
+            });
+        }
+        let people: Vec<i64> =
+            rows.iter().flat_map(|r| [Some(r.guide_id), r.social_worker_id, r.driver_id]).flatten().collect();
+        Ok(Self { legs, names: names(&ctx.db, people).await? })
+    }
+
+    fn name(&self, id: Option<i64>) -> Option<String> {
+        id.and_then(|id| self.names.get(&id).cloned())
+    }
+}
+
+fn view(
     ctx: &Ctx,
     row: visit::Model,
     client: &client::Model,
     resource: &Resource,
+    related: &Related,
 ) -> Result<VisitView, AppError> {
     let zone = zone_of(&row);
     let start = row.starts_at.with_timezone(&zone);
     let end = row.ends_at.with_timezone(&zone);
-    let legs = ride_leg::Entity::find()
-        .filter(ride_leg::Column::VisitId.eq(row.id))
-        .order_by_asc(ride_leg::Column::Position)
-        .all(&ctx.db)
-        .await?
-        .into_iter()
-        .map(|l| LegView {
-            from: l.from_place,
-            to: l.to_place,
-            km_tenths: l.km_tenths.max(0) as u32,
-            estimated: l.estimated,
-        })
-        .collect();
+    let legs = related.legs.get(&row.id).cloned().unwrap_or_default();
     let status: VisitStatus = stored(&row.status)?;
     Ok(VisitView {
         id: row.id,
@@ -71,9 +101,9 @@ async fn view(
         pickup_address: client.pickup_address.clone(),
         phone: client.phone.clone(),
         contact_channel: stored(&client.contact_channel)?,
-        guide_name: user_by_id(&ctx.db, Some(row.guide_id)).await?.map(|u| u.name).unwrap_or_default(),
-        social_worker_name: user_by_id(&ctx.db, row.social_worker_id).await?.map(|u| u.name),
-        driver_name: user_by_id(&ctx.db, row.driver_id).await?.map(|u| u.name),
+        guide_name: related.name(Some(row.guide_id)).unwrap_or_default(),
+        social_worker_name: related.name(row.social_worker_id),
+        driver_name: related.name(row.driver_id),
         legs,
         reimbursement: row.reimbursement.as_deref().map(stored).transpose()?,
         ticket_cents: row.ticket_cents.map(|c| c.max(0) as u32),
@@ -108,28 +138,54 @@ async fn view(
 pub async fn get(ctx: &Ctx, id: i64) -> Result<VisitView, AppError> {
     let (row, client, resource) = load(ctx, id).await?;
     ctx.authorize_client(Action::ViewVisit, client.id, &resource).await?;
-    view(ctx, row, &client, &resource).await
+    let related = Related::load(ctx, std::slice::from_ref(&row)).await?;
+    view(ctx, row, &client, &resource, &related)
 }
 
-/// The client's visits from a week ago on, for the client card.
-pub async fn for_client(ctx: &Ctx, client_id: ClientId) -> Result<Vec<VisitView>, AppError> {
+/// The client's visits for the client card: from a week ago on, soonest first, a page at a
+/// time after the visit `after`. Four queries whatever the page holds.
+pub async fn for_client(
+    ctx: &Ctx,
+    client_id: ClientId,
+    after: Option<i64>,
+    size: u64,
+) -> Result<Page<VisitView>, AppError> {
     let (client, client_resource) = load_client(ctx, client_id).await?;
     ctx.authorize_client(Action::ViewClient, client.id, &client_resource).await?;
-    let rows = visit::Entity::find()
+    let mut query = visit::Entity::find()
         .filter(visit::Column::ClientId.eq(client.id))
-        .filter(visit::Column::StartsAt.gte(ctx.now - Duration::days(7)))
+        .filter(visit::Column::StartsAt.gte(ctx.now - Duration::days(7)));
+    if let Some(after) = after {
+        let cursor = visit::Entity::find_by_id(after)
+            .filter(visit::Column::ClientId.eq(client.id))
+            .one(&ctx.db)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        query = query.filter(
+            Condition::any().add(visit::Column::StartsAt.gt(cursor.starts_at)).add(
+                Condition::all()
+                    .add(visit::Column::StartsAt.eq(cursor.starts_at))
+                    .add(visit::Column::Id.gt(cursor.id)),
+            ),
+        );
+    }
+    let rows = query
         .order_by_asc(visit::Column::StartsAt)
-        .limit(50)
+        .order_by_asc(visit::Column::Id)
+        .limit(size + 1)
         .all(&ctx.db)
         .await?;
+    let (rows, more) = paging::split(rows, size);
+    let next = if more { rows.last().map(|r| r.id) } else { None };
+    let related = Related::load(ctx, &rows).await?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         let resource = resource(&row, &client);
         if can(&ctx.actor, Action::ViewVisit, &resource).is_allowed() {
-            out.push(view(ctx, row, &client, &resource).await?);
+            out.push(view(ctx, row, &client, &resource, &related)?);
         }
     }
-    Ok(out)
+    Ok(Page { rows: out, next })
 }
 
 /// Today, or this week (Monday to Sunday), `offset` weeks from now: the visits the actor takes
@@ -171,6 +227,7 @@ pub async fn agenda(ctx: &Ctx, week: bool, offset: i32) -> Result<AgendaView, Ap
         })
         .collect();
     let clients = clients_of(&ctx.db, &rows).await?;
+    let related = Related::load(ctx, &rows).await?;
     for row in rows {
         let Some(client) = clients.get(&row.client_id) else { continue };
         // A former guide's visits stay in the database for payroll, not in their agenda.
@@ -181,7 +238,7 @@ pub async fn agenda(ctx: &Ctx, week: bool, offset: i32) -> Result<AgendaView, Ap
         let date = row.starts_at.with_timezone(&zone_of(&row)).date_naive();
         let index = (date - first).num_days();
         shown.push(client.id);
-        let item = view(ctx, row, client, &resource).await?;
+        let item = view(ctx, row, client, &resource, &related)?;
         if let Some(day) = usize::try_from(index).ok().and_then(|i| by_day.get_mut(i)) {
             day.visits.push(item);
         }

@@ -14,7 +14,7 @@ use sea_orm::{
 use super::{
     booking::{Person, begin, check_free, check_not_past, lock_people},
     feed::entry,
-    load, location, participants, user_by_id, when_text, zone_of,
+    load, location, participants, user_by_id, zone_of,
 };
 use crate::{
     backend::{
@@ -68,8 +68,14 @@ async fn notify_people(
         let summary = format!("Rinnalla: {}", emails::kind_name(locale, stored(&first.kind)?));
         let entries: Vec<Entry> =
             rows.iter().map(|row| entry(row, summary.clone(), &mailing.origin)).collect();
-        let when = when_text(first);
-        let facts = VisitFacts { kind: stored(&first.kind)?, when: &when, place: &first.place };
+        let facts = VisitFacts {
+            kind: stored(&first.kind)?,
+            starts_at: first.starts_at,
+            ends_at: first.ends_at,
+            zone: zone_of(first),
+            place: &first.place,
+            now,
+        };
         let link = mailing.link(&format!("/visits/{}", first.id));
         let key = format!("visit:{}:{}:{}:{id}", first.id, change.as_str(), first.sequence);
         let mail = match change {

@@ -5,7 +5,7 @@ use crate::backend::error::stored;
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
-use super::{actors, clients_of, resource, when_text};
+use super::{actors, clients_of, resource, zone_of};
 use crate::{
     backend::{
         emails::{self, VisitFacts},
@@ -48,9 +48,15 @@ pub async fn queue_reminders(
     let mut queued = 0;
     for row in rows {
         let Some(client) = clients.get(&row.client_id) else { continue };
-        let when = when_text(&row);
         let kind: VisitKind = stored(&row.kind)?;
-        let facts = VisitFacts { kind, when: &when, place: &row.place };
+        let facts = VisitFacts {
+            kind,
+            starts_at: row.starts_at,
+            ends_at: row.ends_at,
+            zone: zone_of(&row),
+            place: &row.place,
+            now,
+        };
         let link = format!("{origin}/visits/{}", row.id);
         let mut to = vec![(row.guide_id, true)];
         if kind.with_social_worker()

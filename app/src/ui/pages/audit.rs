@@ -9,25 +9,15 @@ use crate::{
         AppError,
         audit::{AuditPage, AuditQuery, client_audit_report, list_audit_events},
     },
-    domain::{
-        ids::ClientId,
-        time::{HELSINKI, format_local},
-    },
+    domain::ids::ClientId,
     i18n::*,
     ui::components::{ErrorPage, loaded, require_user},
 };
 
-fn local_time(rfc3339: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(rfc3339)
-        .map(|at| format_local(at.with_timezone(&chrono::Utc), HELSINKI))
-        .unwrap_or_else(|_| rfc3339.to_owned())
-}
-
 #[component]
-fn AuditTable(page: AuditPage) -> impl IntoView {
+fn AuditTable(page: AuditPage, #[prop(into)] older: Option<String>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <p class="muted">{t!(i18n, audit.total, count = move || page.total)}</p>
         // Scrolls sideways on phones; focusable so keyboards can scroll it too.
         <div class="table-scroll" tabindex="0" role="region" aria-label=t_string!(i18n, audit.title)>
             <table>
@@ -47,7 +37,7 @@ fn AuditTable(page: AuditPage) -> impl IntoView {
                         let denied = row.outcome == "denied";
                         view! {
                             <tr>
-                                <td>{local_time(&row.at)}</td>
+                                <td>{crate::words::sent_moment_text(&row.at, crate::ui::components::locale())}</td>
                                 <td>{row.actor_name.clone().or(row.actor_id.map(|id| format!("#{id}"))).unwrap_or_else(|| "-".into())}</td>
                                 <td>{row.action}</td>
                                 <td>{format!("{} {}", row.entity, row.entity_id.unwrap_or_default())}</td>
@@ -59,7 +49,19 @@ fn AuditTable(page: AuditPage) -> impl IntoView {
                 </tbody>
             </table>
         </div>
+        {older.map(|href| view! { <p><a class="button button--secondary" href=href>{t!(i18n, audit.older)}</a></p> })}
     }
+}
+
+/// The address of the next (older) page: the same filters, before the page's last event.
+fn older_href(base: &str, filters: &[(&str, &str)], next: Option<i64>) -> Option<String> {
+    let next = next?;
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    for (name, value) in filters.iter().filter(|(_, v)| !v.is_empty()) {
+        query.append_pair(name, value);
+    }
+    query.append_pair("before", &next.to_string());
+    Some(format!("{base}?{}", query.finish()))
 }
 
 #[component]
@@ -78,7 +80,7 @@ pub fn AuditLogPage() -> impl IntoView {
         from: value("from"),
         until: value("until"),
         denied_only: value("denied_only"),
-        page: params.get("page").and_then(|p| p.parse().ok()).unwrap_or(0),
+        before: value("before"),
     };
     let events = Resource::new_blocking(
         {
@@ -124,7 +126,18 @@ pub fn AuditLogPage() -> impl IntoView {
             <button class="button" type="submit">{t!(i18n, audit.filter_submit)}</button>
         </form>
         {loaded(events, move |page| {
-            view! { <AuditTable page=page /> }.into_any()
+            let q = &query;
+            let filters = [
+                ("entity", q.entity.as_str()),
+                ("entity_id", q.entity_id.as_str()),
+                ("actor", q.actor.as_str()),
+                ("action", q.action.as_str()),
+                ("from", q.from.as_str()),
+                ("until", q.until.as_str()),
+                ("denied_only", q.denied_only.as_str()),
+            ];
+            let older = older_href("/admin/audit", &filters, page.next);
+            view! { <AuditTable page=page older=older /> }.into_any()
         })}
     }
     .into_any()
@@ -140,13 +153,15 @@ pub fn ClientAuditPage() -> impl IntoView {
     let Some(id) = id else {
         return view! { <ErrorPage error=AppError::NotFound /> }.into_any();
     };
-    let report = Resource::new_blocking(move || id, |id| client_audit_report(id, 0));
+    let before: Option<i64> = use_query_map().get_untracked().get("before").and_then(|b| b.parse().ok());
+    let report = Resource::new_blocking(move || (id, before), |(id, before)| client_audit_report(id, before));
     view! {
         <Title text=t_string!(i18n, audit.client_title) />
         <h1>{t!(i18n, audit.client_title)}</h1>
         <p>{t!(i18n, audit.client_intro, id = id.to_string())}</p>
         {loaded(report, move |page| {
-            view! { <AuditTable page=page /> }.into_any()
+            let older = older_href(&format!("/clients/{id}/audit"), &[], page.next);
+            view! { <AuditTable page=page older=older /> }.into_any()
         })}
     }
     .into_any()

@@ -20,7 +20,7 @@ use crate::{
             ErrorNotice, ErrorPage, OkNotice, TextField, action_error, loaded, require_user, validation_text,
         },
         explain::{ClockBadge, channel_text, status_text},
-        pages::{outbox::local_time, staff::language_name},
+        pages::staff::language_name,
     },
 };
 
@@ -30,7 +30,16 @@ pub fn ClientListPage() -> impl IntoView {
     let Some(user) = require_user() else {
         return ().into_any();
     };
-    let clients = Resource::new_blocking(|| (), |_| list_clients());
+    let query = use_query_map().get_untracked();
+    let search = query.get("search").unwrap_or_default();
+    let after: Option<ClientId> = query.get("after").and_then(|a| a.parse().ok()).map(ClientId);
+    let clients = Resource::new_blocking(
+        {
+            let search = search.clone();
+            move || (after, search.clone())
+        },
+        |(after, search)| list_clients(after, search, None),
+    );
     let title = if user.roles.has(Role::Coordinator) {
         t_string!(i18n, clients.all_title).to_string()
     } else {
@@ -39,18 +48,32 @@ pub fn ClientListPage() -> impl IntoView {
     view! {
         <Title text=title.clone() />
         <h1>{title}</h1>
-        {loaded(clients, move |clients| match clients {
-            clients if clients.is_empty() => view! { <p>{t!(i18n, clients.none)}</p> }.into_any(),
-            clients => view! {
-                <ul class="list">
-                    {clients.into_iter().map(|client| view! {
-                        <li class="card">
-                            <a href=format!("/clients/{}", client.id)><strong>{client.display_name}</strong></a>
-                            <div class="muted">{client.municipality}</div>
-                        </li>
-                    }).collect_view()}
-                </ul>
-            }.into_any(),
+        <form class="form form--inline" method="get" action="/clients" role="search">
+            <div class="field">
+                <label for="client-search">{t!(i18n, clients.search_label)}</label>
+                <input id="client-search" type="search" name="search" value=search.clone() maxlength="100" />
+            </div>
+            <button class="button button--secondary" type="submit">{t!(i18n, clients.search_submit)}</button>
+        </form>
+        {loaded(clients, move |page| {
+            let search = search.clone();
+            match page.rows {
+                rows if rows.is_empty() => view! { <p>{t!(i18n, clients.none)}</p> }.into_any(),
+                rows => view! {
+                    <ul class="list">
+                        {rows.into_iter().map(|client| view! {
+                            <li class="card">
+                                <a href=format!("/clients/{}", client.id)><strong>{client.display_name}</strong></a>
+                                <div class="muted">{client.municipality}</div>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                    {page.next.map(|next| {
+                        let search = form_urlencoded::byte_serialize(search.as_bytes()).collect::<String>();
+                        view! { <p><a class="button button--secondary" href=format!("/clients?search={search}&after={next}")>{t!(i18n, clients.more)}</a></p> }
+                    })}
+                }.into_any(),
+            }
         })}
     }
     .into_any()
@@ -94,7 +117,20 @@ pub fn ClientPage() -> impl IntoView {
     .into_iter()
     .find(|(key, _)| query.get(key).is_some())
     .map(|(_, text)| text.to_string());
+    let visits_after: Option<i64> = query.get("visits_after").and_then(|a| a.parse().ok());
     let client = Resource::new_blocking(move || id, get_client);
+    // A resource of its own (a call made inside the card's Suspend could run twice while the
+    // card resolves), asked only once the card is allowed: a refused card is one refusal in
+    // the audit trail, not one per part of the page.
+    let visits = Resource::new_blocking(
+        move || (id, visits_after),
+        move |(id, after)| async move {
+            match client.await {
+                Ok(_) => client_visits(id, after, None).await.map(Some),
+                Err(_) => Ok(None),
+            }
+        },
+    );
     let first_contact = ServerAction::<RecordFirstContact>::new();
     let update_plan = ServerAction::<UpdateGuidancePlan>::new();
     let end = ServerAction::<EndGuidance>::new();
@@ -119,7 +155,10 @@ pub fn ClientPage() -> impl IntoView {
                     };
                     let locale = i18n.get_locale_untracked();
                     let may = client.may.clone();
-                    let visits = if client.guide_name.is_some() { client_visits(client.id).await.unwrap_or_default() } else { Vec::new() };
+                    let (visits, more_visits) = match visits.await {
+                        Ok(Some(page)) if client.guide_name.is_some() => (page.rows, page.next),
+                        _ => (Vec::new(), None),
+                    };
                     let guides = if may.decide_transfer && client.pending_transfer.is_some() {
                         list_guides().await.map(|o| o.guides).unwrap_or_default()
                     } else {
@@ -196,6 +235,9 @@ pub fn ClientPage() -> impl IntoView {
                                 <ul class="list">
                                     {visits.clone().into_iter().map(|v| view! { <crate::ui::pages::visits::VisitCard visit=v show_date=true /> }).collect_view()}
                                 </ul>
+                                {more_visits.map(|next| view! {
+                                    <p><a class="button button--secondary" href=format!("/clients/{}?visits_after={next}#visits-heading", client.id)>{t!(i18n, visits.more)}</a></p>
+                                })}
                             </section>
                         })}
                         {client.referral.clone().map(|r| view! {
@@ -225,9 +267,9 @@ pub fn ClientPage() -> impl IntoView {
                             <section class="card" aria-labelledby="period-heading">
                                 <h2 id="period-heading">{t!(i18n, client.period_heading)}</h2>
                                 <dl class="facts">
-                                    <dt>{t!(i18n, client.started)}</dt><dd>{local_time(&period.started_at)}</dd>
-                                    <dt>{t!(i18n, client.review_due)}</dt><dd>{period.review_due.clone()}</dd>
-                                    <dt>{t!(i18n, client.planned_end)}</dt><dd>{period.planned_end.clone()}</dd>
+                                    <dt>{t!(i18n, client.started)}</dt><dd>{crate::words::sent_moment_text(&period.started_at, locale)}</dd>
+                                    <dt>{t!(i18n, client.review_due)}</dt><dd>{crate::words::sent_day_text(&period.review_due, locale)}</dd>
+                                    <dt>{t!(i18n, client.planned_end)}</dt><dd>{crate::words::sent_day_text(&period.planned_end, locale)}</dd>
                                 </dl>
                                 {may.edit_plan.then(|| view! {
                                     <details>
@@ -312,10 +354,10 @@ pub fn ClientPage() -> impl IntoView {
                                 <ul class="list">
                                     {client.consents.clone().into_iter().map(|c| view! {
                                         <li class="card">
-                                            <div>{t!(i18n, client.consent_given)}" "{local_time(&c.given_at)}{c.valid_until.clone().map(|d| format!(" – {d}"))}</div>
+                                            <div>{t!(i18n, client.consent_given)}" "{crate::words::sent_moment_text(&c.given_at, locale)}{c.valid_until.clone().map(|d| format!(" – {}", crate::words::sent_day_text(&d, locale)))}</div>
                                             {(!c.shared_with.is_empty()).then(|| view! { <div class="muted">{c.shared_with.clone()}</div> })}
                                             {match c.withdrawn_at.clone() {
-                                                Some(at) => view! { <div class="badge badge--warn">{t!(i18n, client.consent_withdrawn_at)}" "{local_time(&at)}</div> }.into_any(),
+                                                Some(at) => view! { <div class="badge badge--warn">{t!(i18n, client.consent_withdrawn_at)}" "{crate::words::sent_moment_text(&at, locale)}</div> }.into_any(),
                                                 None => may.manage_consent.then(|| view! {
                                                     <ActionForm action=withdraw>
                                                         <input type="hidden" name="id" value=c.id.to_string() />

@@ -6,17 +6,10 @@ use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::outbox::{OutboxMessageRow, RetryOutboxMessage, outbox_overview},
-    domain::time::{HELSINKI, format_local},
     i18n::*,
     ui::components::{ErrorNotice, OkNotice, action_error, loaded, require_user},
     words::message_kind_text,
 };
-
-pub fn local_time(rfc3339: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(rfc3339)
-        .map(|at| format_local(at.with_timezone(&chrono::Utc), HELSINKI))
-        .unwrap_or_else(|_| rfc3339.to_owned())
-}
 
 #[component]
 fn MessageList(
@@ -38,8 +31,8 @@ fn MessageList(
                             <strong>{message_kind_text(row.kind, locale)}</strong>
                             <div>{row.to_address.clone()}</div>
                             <div class="muted">
-                                {t!(i18n, outbox.created)}": "{local_time(&row.created_at)}
-                                {row.sent_at.as_ref().map(|at| format!(" · {}", local_time(at)))}
+                                {t!(i18n, outbox.created)}": "{crate::words::sent_moment_text(&row.created_at, locale)}
+                                {row.sent_at.as_ref().map(|at| format!(" · {}", crate::words::sent_moment_text(at, locale)))}
                             </div>
                             <div class="muted">{t!(i18n, outbox.attempts)}": "{row.attempts}</div>
                             {row.last_error.clone().map(|error| view! { <div class="field__error">{error}</div> })}
@@ -61,10 +54,12 @@ fn MessageList(
 pub fn OutboxPage() -> impl IntoView {
     let i18n = use_i18n();
     let Some(_) = require_user() else { return ().into_any() };
-    let overview = Resource::new_blocking(|| (), |_| outbox_overview());
+    let query = use_query_map().get_untracked();
+    let sent_before: Option<i64> = query.get("sent_before").and_then(|b| b.parse().ok());
+    let overview = Resource::new_blocking(move || sent_before, outbox_overview);
     let retry = ServerAction::<RetryOutboxMessage>::new();
     let error = action_error(retry);
-    let retried = use_query_map().get_untracked().get("retried").is_some();
+    let retried = query.get("retried").is_some();
     view! {
         <Title text=t_string!(i18n, outbox.title) />
         <h1>{t!(i18n, outbox.title)}</h1>
@@ -77,6 +72,9 @@ pub fn OutboxPage() -> impl IntoView {
                 <MessageList heading=t_string!(i18n, outbox.dead_heading).to_string() rows=o.dead_rows retry=Some(retry) />
                 <MessageList heading=t_string!(i18n, outbox.queued_heading).to_string() rows=o.queued_rows retry=None />
                 <MessageList heading=t_string!(i18n, outbox.sent_heading).to_string() rows=o.sent_rows retry=None />
+                {o.sent_next.map(|next| view! {
+                    <p><a class="button button--secondary" href=format!("/admin/outbox?sent_before={next}#sent")>{t!(i18n, outbox.older)}</a></p>
+                })}
             }.into_any()
         })}
     }

@@ -22,6 +22,7 @@ use crate::{
         ids::ClientId,
         outings::{Attendance, DEFAULT_HOLD_HOURS, MAX_CAR_SEATS, OutingKind, SignupStatus},
         text,
+        time::HELSINKI,
         visits::{format_minutes, format_tenths},
     },
     i18n::*,
@@ -32,7 +33,7 @@ use crate::{
         },
         pages::visits::{PlaceList, decimal},
     },
-    words::{clock_text, euros_text, moment_text, outing_kind_text, session_time_text, signup_status_text},
+    words::{clock_text, euros_text, moment_text, outing_kind_text, signup_status_text, span_text},
 };
 
 const FORM: &str = "outing";
@@ -66,7 +67,7 @@ pub fn OutingListPage() -> impl IntoView {
                             {list.sessions.into_iter().map(|s| view! {
                                 <li class="card">
                                     <a href=format!("/outings/sessions/{}{suffix}", s.session_id)><strong>{s.title}</strong></a>
-                                    <div>{session_time_text(s.starts_at, s.ends_at, locale)}</div>
+                                    <div>{span_text(s.starts_at, s.ends_at, HELSINKI, locale, chrono::Utc::now())}</div>
                                     <div class="muted">{outing_kind_text(s.kind, locale)}" · "{s.place}</div>
                                     <div>
                                         {td_string!(locale, outings.places_line, free = s.free, capacity = s.capacity)}
@@ -208,7 +209,7 @@ fn view_session(
 ) -> impl IntoView {
     let locale = crate::ui::components::locale();
     let o = page.outing.clone();
-    let when = session_time_text(page.starts_at, page.ends_at, locale);
+    let when = span_text(page.starts_at, page.ends_at, HELSINKI, locale, chrono::Utc::now());
     let notice = notice.map(|(key, value)| match (key, value.as_str()) {
         ("created", _) => td_string!(locale, outings.created).to_string(),
         ("signed", "waiting") => td_string!(locale, outings.signed_waiting).to_string(),

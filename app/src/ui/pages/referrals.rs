@@ -29,7 +29,7 @@ use crate::{
             ClockBadge, PlaceSelect, Reasons, channel_text, event_text, exclusion_text, response_text,
             score_text, status_text, topic_names,
         },
-        pages::{outbox::local_time, staff::language_name},
+        pages::staff::language_name,
     },
 };
 
@@ -54,11 +54,13 @@ pub fn ReferralListPage() -> impl IntoView {
     let i18n = use_i18n();
     let Some(user) = require_user() else { return ().into_any() };
     let coordinator = user.roles.has(Role::Coordinator);
+    let query = use_query_map().get_untracked();
+    let after: Option<i64> = query.get("after").and_then(|a| a.parse().ok());
     let data = Resource::new_blocking(
-        || (),
-        |_| async { Ok::<_, AppError>((list_referrals().await?, list_topics().await?)) },
+        move || after,
+        |after| async move { Ok::<_, AppError>((list_referrals(after, None).await?, list_topics().await?)) },
     );
-    let batch = use_query_map().get_untracked().get("batch");
+    let batch = query.get("batch");
     let title = if coordinator {
         t_string!(i18n, referrals.queue_title).to_string()
     } else {
@@ -77,11 +79,14 @@ pub fn ReferralListPage() -> impl IntoView {
         </p>
         {coordinator.then(|| view! { <p class="muted">{t!(i18n, referrals.queue_intro)}</p> })}
         {loaded(data, move |data| match data {
-            (referrals, _) if referrals.is_empty() => view! { <p>{t!(i18n, referrals.none)}</p> }.into_any(),
-            (referrals, topics) => view! {
+            (page, _) if page.rows.is_empty() => view! { <p>{t!(i18n, referrals.none)}</p> }.into_any(),
+            (page, topics) => view! {
                 <ul class="list">
-                    {referrals.into_iter().map(|r| view! { <ReferralRow referral=r topics=topics.clone() show_referrer=coordinator /> }).collect_view()}
+                    {page.rows.into_iter().map(|r| view! { <ReferralRow referral=r topics=topics.clone() show_referrer=coordinator /> }).collect_view()}
                 </ul>
+                {page.next.map(|next| view! {
+                    <p><a class="button button--secondary" href=format!("/referrals?after={next}")>{t!(i18n, referrals.more)}</a></p>
+                })}
             }.into_any(),
         })}
     }
@@ -287,7 +292,7 @@ pub fn ReferralPage() -> impl IntoView {
                         <ol class="timeline">
                             {detail.timeline.into_iter().map(|e| view! {
                                 <li>
-                                    <span class="muted">{local_time(&e.at)}</span>" "
+                                    <span class="muted">{crate::words::sent_moment_text(&e.at, locale)}</span>" "
                                     {event_text(e.event, locale)}
                                     {e.actor_name.map(|a| format!(" · {a}"))}
                                     {e.note.map(|n| format!(" · {}", match (e.event, n.as_str()) {

@@ -42,16 +42,20 @@ pub fn StaffListPage() -> impl IntoView {
     let Some(_) = require_user() else {
         return ().into_any();
     };
-    let accounts = Resource::new_blocking(|| (), |_| list_accounts());
+    let after: Option<UserId> = use_query_map().get_untracked().get("after").and_then(|a| a.parse().ok());
+    let accounts = Resource::new_blocking(move || after, |after| list_accounts(after, None));
     view! {
         <Title text=t_string!(i18n, staff.title) />
         <h1>{t!(i18n, staff.title)}</h1>
-        {loaded(accounts, move |accounts| {
+        {loaded(accounts, move |page| {
             view! {
                 <p><a class="button" href="/admin/users/new">{t!(i18n, staff.invite)}</a></p>
                 <ul class="list">
-                    {accounts.into_iter().map(|account| view! { <StaffRow account=account /> }).collect_view()}
+                    {page.rows.into_iter().map(|account| view! { <StaffRow account=account /> }).collect_view()}
                 </ul>
+                {page.next.map(|next| view! {
+                    <p><a class="button button--secondary" href=format!("/admin/users?after={next}")>{t!(i18n, staff.more)}</a></p>
+                })}
             }.into_any()
         })}
     }

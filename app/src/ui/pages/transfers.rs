@@ -6,10 +6,7 @@ use leptos_meta::Title;
 use crate::{
     api::guidance::pending_transfers,
     i18n::*,
-    ui::{
-        components::{loaded, require_user},
-        pages::outbox::local_time,
-    },
+    ui::components::{loaded, require_user},
 };
 
 #[component]
@@ -28,7 +25,7 @@ pub fn TransfersPage() -> impl IntoView {
                         <li class="card">
                             <a href=format!("/clients/{}", t.client_id)><strong>{t.client_name}</strong></a>
                             <div>{t!(i18n, transfers.from, guide = t.from_guide)}</div>
-                            <div class="muted">{local_time(&t.requested_at)}{t.requested_by.map(|n| format!(" · {n}"))}</div>
+                            <div class="muted">{crate::words::sent_moment_text(&t.requested_at, crate::ui::components::locale())}{t.requested_by.map(|n| format!(" · {n}"))}</div>
                             <p>{t.reason}</p>
                             <div class={if t.earlier_transfers > 0 { "badge badge--warn" } else { "badge" }}>
                                 {t!(i18n, transfers.earlier, count = move || t.earlier_transfers)}

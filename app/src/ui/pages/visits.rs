@@ -48,6 +48,35 @@ fn weekday_text(weekday: u8, locale: Locale) -> &'static str {
     }
 }
 
+/// The visit's day and times as the reader's language writes them ("ti 1.12. klo 18.45–20.00");
+/// without the day (`with_day` false) under a day's heading, where only the times are new.
+pub(crate) fn visit_when(visit: &VisitView, locale: Locale, with_day: bool) -> String {
+    let time = |t: &str| chrono::NaiveTime::parse_from_str(t, "%H:%M").ok();
+    match (crate::domain::time::parse_date(&visit.date), time(&visit.start), time(&visit.end)) {
+        (Some(day), Some(start), Some(end)) if with_day => {
+            crate::words::day_and_times_text(day, start, end, locale, crate::words::this_year())
+        }
+        (_, Some(start), Some(end)) => crate::words::times_text(start, end, locale),
+        // Never reached with what the server sends; shown as sent rather than hidden.
+        _ => format!("{} {}–{}", visit.date, visit.start, visit.end),
+    }
+}
+
+/// A day in a table: "ti 1.12." / "tis 1.12" / "Tue 1 Dec".
+fn short_date(date: &str, locale: Locale) -> String {
+    crate::domain::time::parse_date(date)
+        .map(|day| crate::words::short_day_text(day, locale, crate::words::this_year()))
+        .unwrap_or_else(|| date.to_owned())
+}
+
+/// A day's heading in a week: "tiistai 1.12.", "tisdag 1.12", "Tuesday 1 Dec".
+fn day_heading(weekday: u8, date: &str, locale: Locale) -> String {
+    let day = crate::domain::time::parse_date(date)
+        .map(|day| crate::words::day_month_text(day, locale, crate::words::this_year()))
+        .unwrap_or_else(|| date.to_owned());
+    format!("{} {day}", weekday_text(weekday, locale))
+}
+
 /// Places for the place fields: typing offers them, and a place from the list gives travel
 /// times between visits.
 #[component]
@@ -91,11 +120,7 @@ pub fn VisitCard(visit: VisitView, #[prop(default = false)] show_date: bool) -> 
         .join(", ");
     let pickup =
         visit.legs.first().map(|leg| visit.pickup_address.clone().unwrap_or_else(|| leg.from.clone()));
-    let when = if show_date {
-        format!("{} {}–{}", visit.date, visit.start, visit.end)
-    } else {
-        format!("{}–{}", visit.start, visit.end)
-    };
+    let when = visit_when(&visit, locale, show_date);
     view! {
         <li class=if planned { "card visit" } else { "card visit visit--closed" }>
             <div class="visit__when">
@@ -154,8 +179,8 @@ fn AgendaPage(week: bool) -> impl IntoView {
                         <p>{if week { td_string!(locale, visits.none_this_week) } else { td_string!(locale, visits.none_today) }}</p>
                     })}
                     {agenda.days.into_iter().filter(|d| !d.visits.is_empty()).map(|day| view! {
-                        <section aria-label=format!("{} {}", weekday_text(day.weekday, locale), day.date)>
-                            {week.then(|| view! { <h2 class="day">{weekday_text(day.weekday, locale)}" "{day.date.clone()}</h2> })}
+                        <section aria-label=day_heading(day.weekday, &day.date, locale)>
+                            {week.then(|| view! { <h2 class="day">{day_heading(day.weekday, &day.date, locale)}</h2> })}
                             <ul class="list">
                                 {day.visits.into_iter().map(|v| view! { <VisitCard visit=v /> }).collect_view()}
                             </ul>
@@ -219,7 +244,7 @@ pub fn VisitPage() -> impl IntoView {
                     view! {
                         <Title text=title.clone() />
                         <h1>{title}</h1>
-                        <p class="lead"><strong>{visit.date.clone()}" "{visit.start.clone()}"–"{visit.end.clone()}</strong>
+                        <p class="lead"><strong>{visit_when(&visit, locale, true)}</strong>
                             " "<span class="badge">{visit_status_text(visit.status, locale)}</span></p>
                         {booked.map(|n| view! { <OkNotice text=td_string!(locale, visits.booked, count = n as i64).to_string() /> })}
                         {outside.then(|| view! { <p class="notice notice--warn" role="status">{td_string!(locale, visits.outside_availability)}</p> })}
@@ -564,7 +589,7 @@ pub fn MileagePage() -> impl IntoView {
                                     <tbody>
                                         {view_data.rows.iter().map(|r| view! {
                                             <tr>
-                                                <td><a href=format!("/visits/{}", r.visit_id)>{r.date.clone()}</a></td>
+                                                <td><a href=format!("/visits/{}", r.visit_id)>{short_date(&r.date, locale)}</a></td>
                                                 <td>{visit_kind_text(r.kind, locale)}{(r.status == VisitStatus::NoShow).then(|| format!(" ({})", visit_status_text(VisitStatus::NoShow, locale)))}
                                                     {r.excess_reason.clone().map(|reason| view! { <div class="muted">{td_string!(locale, visits.excess_reason_short)}": "{reason}</div> })}</td>
                                                 <td>{format_minutes(r.minutes)}</td>
@@ -573,7 +598,7 @@ pub fn MileagePage() -> impl IntoView {
                                         }).collect_view()}
                                         {view_data.outing_rows.iter().map(|r| view! {
                                             <tr>
-                                                <td><a href=format!("/outings/sessions/{}", r.session_id)>{r.date.clone()}</a></td>
+                                                <td><a href=format!("/outings/sessions/{}", r.session_id)>{short_date(&r.date, locale)}</a></td>
                                                 <td>{r.title.clone()}</td>
                                                 <td>{format_minutes(r.minutes)}</td>
                                                 <td>{format_tenths(r.km_tenths, sep)}</td>
