@@ -40,6 +40,11 @@ pub struct Config {
     #[arg(long, env = "RINNALLA_LISTEN", default_value = "127.0.0.1:3000")]
     pub listen: SocketAddr,
 
+    /// Where Prometheus scrapes `GET /metrics` (e.g. 127.0.0.1:9464): an address of its own,
+    /// never the public one. Unset, no metrics are served.
+    #[arg(long, env = "RINNALLA_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
+
     /// The address users reach the app at, used for links in e-mails and the same-origin
     /// check of form posts. Defaults to http://<listen>.
     #[arg(long, env = "RINNALLA_PUBLIC_URL")]

@@ -7,6 +7,7 @@ pub mod config;
 pub mod feeds;
 pub mod health;
 pub mod http;
+pub mod metrics;
 pub mod security;
 pub mod telemetry;
 pub mod workers;
@@ -27,6 +28,8 @@ use crate::config::Config;
 /// A built server: state ready, socket bound. `serve` runs it until shutdown.
 pub struct Application {
     listener: TcpListener,
+    /// The metrics address's socket and router, when one is configured.
+    metrics: Option<(TcpListener, axum::Router)>,
     router: axum::Router,
     pub state: AppState,
     grace: std::time::Duration,
@@ -90,24 +93,49 @@ impl Application {
             settings: std::sync::Arc::new(settings),
             outbox: Sender::new(transport, from),
         };
-        let router = http::router(state.clone(), config)?;
+        let metrics = metrics::Metrics::default();
+        let router = http::router(state.clone(), config)?
+            .layer(axum::middleware::from_fn_with_state(metrics.clone(), metrics::track));
+        let metrics = match config.metrics_listen {
+            Some(address) => {
+                let listener = TcpListener::bind(address)
+                    .await
+                    .with_context(|| format!("cannot listen for metrics on {address}"))?;
+                Some((listener, metrics::router(metrics, state.clone())))
+            }
+            None => None,
+        };
         let grace = std::time::Duration::from_secs(config.shutdown_grace_secs);
         let workers = workers::WorkerSettings {
             outbox_sender: config.outbox_sender,
             housekeeping: config.housekeeping,
             outbox_poll: std::time::Duration::from_secs(config.outbox_poll_secs.max(1)),
         };
-        Ok(Self { listener, router, state, grace, workers })
+        Ok(Self { listener, metrics, router, state, grace, workers })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
         self.listener.local_addr().expect("a bound socket has an address")
     }
 
+    /// The metrics address actually bound, when one is configured.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics.as_ref().and_then(|(listener, _)| listener.local_addr().ok())
+    }
+
     /// Serves until SIGTERM or Ctrl-C, then lets running requests finish.
     pub async fn serve(self) -> anyhow::Result<()> {
         let grace = self.grace;
         workers::spawn(self.state.clone(), self.workers.clone());
+        if let Some((listener, router)) = self.metrics {
+            tracing::info!(address = %listener.local_addr()?, "metrics");
+            // Ends with the process; a scrape holds nothing that needs finishing.
+            tokio::spawn(async move {
+                if let Err(error) = axum::serve(listener, router).await {
+                    tracing::error!(%error, "the metrics server failed");
+                }
+            });
+        }
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
         axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown_signal(grace))

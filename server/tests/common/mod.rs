@@ -10,6 +10,8 @@ use server::{Application, cli::Cli};
 
 pub struct TestServer {
     pub url: String,
+    /// The metrics address, when the server was started with `--metrics-listen`.
+    pub metrics_url: Option<String>,
     pub client: reqwest::Client,
     pub db: TestDb,
     pub mail_dir: tempfile::TempDir,
@@ -50,8 +52,9 @@ impl TestServer {
         let config = Cli::try_parse_from(argv).unwrap().config;
         let app = Application::build_with_db(&config, db.conn.clone()).await.expect("app builds");
         let url = format!("http://{}", app.local_addr());
+        let metrics_url = app.metrics_addr().map(|address| format!("http://{address}"));
         tokio::spawn(app.serve());
-        Self { url, client: browser(), db, mail_dir }
+        Self { url, metrics_url, client: browser(), db, mail_dir }
     }
 
     pub fn at(&self, path: &str) -> String {
