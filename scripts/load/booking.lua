@@ -3,19 +3,21 @@
 -- BENCH_CLIENT names the client; slots start a year and a half ahead, clear of seeded visits.
 local client = os.getenv("BENCH_CLIENT")
 local base = os.time() + 540 * 86400
-local threads = 0
+local created = 0
 
+-- Runs in the main state once per thread: each thread gets its own id, and a stride (an upper
+-- bound of wrk's threads) so that ids never meet.
 function setup(thread)
-  thread:set("id", threads)
-  threads = threads + 1
-  thread:set("threads", 4) -- an upper bound of wrk's threads: ids stay distinct
+  thread:set("id", created)
+  thread:set("stride", 4)
+  created = created + 1
 end
 
 local n = 0
 
 function request()
   n = n + 1
-  local k = n * threads + id
+  local k = n * stride + id
   -- Ten one-hour slots a day from 8.00, each visit 45 minutes, all at one place.
   local day = math.floor(k / 10)
   local hour = 8 + k % 10
