@@ -3,7 +3,7 @@
 //! compression, the server functions' body limit and error answers, sessions, the signed-in
 //! user).
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use app::{
     api::request::provide_request_context,
@@ -17,7 +17,7 @@ use axum::{
     response::Response,
     routing::get,
 };
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use tower::ServiceBuilder;
 use tower_http::{
     catch_panic::CatchPanicLayer,
@@ -82,10 +82,19 @@ async fn run_to_completion(
     }
 }
 
+/// The app's routes, worked out once per process. Working them out stops every resource in the
+/// process from loading meanwhile (leptos_server keeps that switch in one process-wide flag),
+/// and a page that started rendering then would wait for ever: with several servers in one
+/// process, as in the tests, one server's start could hang another's page.
+fn routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(app::App)).clone()
+}
+
 pub fn router(state: AppState, config: &Config) -> anyhow::Result<Router> {
     let https = config.uses_https();
     let settings = Arc::new(SecuritySettings { public_origin: config.public_origin()?, https });
-    let routes = generate_route_list(app::App);
+    let routes = routes();
     let shell = {
         let options = state.leptos_options.clone();
         move || app::shell(options.clone())

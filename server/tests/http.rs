@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{TestServer, servers};
+use common::{TestServer, demo, servers};
 
 #[tokio::test]
 async fn healthz_checks_the_database() {
@@ -125,4 +125,31 @@ async fn state_changing_server_functions_do_not_answer_get() {
     let response = server.client.get(server.at("/api/language?language=sv&next=/")).send().await.unwrap();
     assert!(response.headers().get("set-cookie").is_none());
     assert_eq!(response.status(), 405);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_server_starting_in_the_process_never_holds_up_a_page() {
+    // A server's start works out the app's routes, which stops resources loading in the whole
+    // process meanwhile; a page rendered by another server at that moment used to wait for ever.
+    let db = app::backend::testing::sqlite().await;
+    assert!(app::backend::demo::seed(&db.conn).await.unwrap());
+    let server = TestServer::start(db).await;
+    let coordinator = server.signed_in(demo::COORDINATOR).await;
+    let starting = tokio::spawn(async {
+        for _ in 0..8 {
+            drop(TestServer::start(app::backend::testing::sqlite().await).await);
+        }
+    });
+    while !starting.is_finished() {
+        let page = tokio::time::timeout(
+            std::time::Duration::from_secs(30),
+            coordinator.get(server.at("/clients")).header("accept", "text/html").send(),
+        )
+        .await
+        .expect("the page answers while other servers start")
+        .unwrap();
+        assert_eq!(page.status(), 200);
+        page.text().await.unwrap();
+    }
+    starting.await.unwrap();
 }
