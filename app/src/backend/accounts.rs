@@ -1,6 +1,7 @@
 //! Staff accounts: listing, inviting, editing, deactivating, and setting a password from an
 //! invitation or reset link.
 
+use crate::backend::db::begin_write;
 use crate::backend::error::find;
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -192,8 +193,8 @@ pub async fn invite(ctx: &Ctx, form: &AccountForm) -> Result<UserId, AppError> {
     let resource = Resource::Account { roles: new.roles.clone(), is_self: false };
     ctx.authorize(Action::InviteAccount, &resource, entity::ACCOUNT, None).await?;
     // The account, its invitation token and the invitation e-mail are saved together or not at all.
-    let txn = ctx.db.begin().await?;
-    let account = create(&txn, &new, None, ctx.now).await?;
+    let txn = begin_write(&ctx.db).await?;
+    let account = create(&*txn, &new, None, ctx.now).await?;
     queue_invitation(ctx, &txn, &account).await?;
     txn.commit().await?;
     ctx.audit_allowed(Action::InviteAccount, entity::ACCOUNT, Some(account.id.to_string())).await?;
@@ -235,7 +236,7 @@ pub async fn reinvite(ctx: &Ctx, id: UserId) -> Result<(), AppError> {
     if account.password_hash.is_some() || !account.active {
         return Err(AppError::Conflict);
     }
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     queue_invitation(ctx, &txn, &account).await?;
     txn.commit().await?;
     ctx.audit_allowed(Action::InviteAccount, entity::ACCOUNT, Some(id.to_string())).await
@@ -259,7 +260,7 @@ pub async fn update(ctx: &Ctx, id: UserId, form: &AccountForm) -> Result<(), App
     let by = user::Entity::find_by_id(ctx.actor_id()).one(&ctx.db).await?.map(|u| u.name).unwrap_or_default();
     let before = account.clone();
 
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     let epoch = account.session_epoch;
     let mut row = account.into_active_model();
     row.name = Set(new.name.as_str().to_owned());
@@ -317,7 +318,7 @@ pub async fn set_active(ctx: &Ctx, id: UserId, active: bool) -> Result<(), AppEr
         Some(id.to_string()),
     )
     .await?;
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     let epoch = account.session_epoch;
     let mut row = account.into_active_model();
     row.active = Set(active);
@@ -382,7 +383,7 @@ pub async fn set_password_from_link(
     let turn = passwords::turn()?;
     let hash = passwords::hash(&turn, password).await?;
 
-    let txn = visitor.db.begin().await?;
+    let txn = begin_write(&visitor.db).await?;
     tokens::use_up(&txn, token, now).await?;
     tokens::revoke_all(&txn, account.id, tokens::Purpose::PasswordReset, now).await?;
     tokens::revoke_all(&txn, account.id, tokens::Purpose::Invitation, now).await?;
@@ -463,7 +464,7 @@ pub async fn change_password(
     check_own_password(ctx, &account, current, "current_password").await?;
     let hash = passwords::hash(&passwords::turn()?, password).await?;
 
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     tokens::revoke_all(&txn, account.id, tokens::Purpose::PasswordReset, ctx.now).await?;
     let epoch = account.session_epoch + 1;
     let mut row = account.into_active_model();
@@ -539,7 +540,7 @@ async fn send_reset(
         .one(db)
         .await?;
     let event = if allowed { AuthEvent::ResetRequested } else { AuthEvent::ResetRefused };
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     audit::record_auth(&txn, event, account.as_ref().map(|a| a.id), origin, now).await?;
     if let Some(account) = account.filter(|_| allowed) {
         let (token_id, secret) = tokens::issue(
@@ -582,8 +583,8 @@ pub async fn create_admin(
     };
     let new = parse_form(&form)?;
     let now = Utc::now();
-    let txn = db.begin().await?;
-    let account = create(&txn, &new, None, now).await?;
+    let txn = begin_write(db).await?;
+    let account = create(&*txn, &new, None, now).await?;
     let (_, secret) =
         tokens::issue(&txn, account.id, tokens::Purpose::Invitation, INVITATION_VALID_FOR, None, now).await?;
     txn.commit().await?;

@@ -14,6 +14,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 
 use super::{
     audit::{self, Event, Outcome},
+    db,
     outbox::{self, Enqueued, Outgoing, Waker},
 };
 use crate::{
@@ -130,7 +131,7 @@ impl Ctx {
         if can(&self.actor, action, resource).is_allowed() {
             return Ok(());
         }
-        audit::record(&self.db, self.event(action, entity, entity_id, Outcome::Denied)).await?;
+        self.write_audit(&[self.event(action, entity, entity_id, Outcome::Denied)]).await?;
         Err(AppError::Forbidden)
     }
 
@@ -144,11 +145,8 @@ impl Ctx {
     ) -> Result<(), AppError> {
         let outcome =
             if can(&self.actor, action, resource).is_allowed() { Outcome::Allowed } else { Outcome::Denied };
-        audit::record(
-            &self.db,
-            self.event(action, audit::entity::CLIENT, Some(client_id.to_string()), outcome),
-        )
-        .await?;
+        self.write_audit(&[self.event(action, audit::entity::CLIENT, Some(client_id.to_string()), outcome)])
+            .await?;
         match outcome {
             Outcome::Allowed => Ok(()),
             Outcome::Denied => Err(AppError::Forbidden),
@@ -161,7 +159,7 @@ impl Ctx {
             .iter()
             .map(|id| self.event(action, audit::entity::CLIENT, Some(id.to_string()), Outcome::Allowed))
             .collect();
-        Ok(audit::record_many(&self.db, &events).await?)
+        self.write_audit(&events).await
     }
 
     /// Writes a change or read that was allowed (account changes, audit log reads).
@@ -171,6 +169,12 @@ impl Ctx {
         entity: &str,
         entity_id: Option<String>,
     ) -> Result<(), AppError> {
-        Ok(audit::record(&self.db, self.event(action, entity, entity_id, Outcome::Allowed)).await?)
+        self.write_audit(&[self.event(action, entity, entity_id, Outcome::Allowed)]).await
+    }
+
+    /// Writes events on the pool, in the process's turn to write (every request writes one).
+    async fn write_audit(&self, events: &[Event<'_>]) -> Result<(), AppError> {
+        let _turn = db::write_turn(&self.db).await?;
+        Ok(audit::record_many(&self.db, events).await?)
     }
 }

@@ -13,7 +13,7 @@ use lettre::message::Mailbox;
 use sea_orm::{
     ActiveValue::{NotSet, Set},
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect,
     sea_query::{Expr, ExprTrait, LockBehavior, LockType, OnConflict},
 };
 use serde::{Deserialize, Serialize};
@@ -168,13 +168,7 @@ async fn claim(
 ) -> Result<Vec<outbox_message::Model>, DbErr> {
     // On SQLite the claim takes the write lock at BEGIN, so two senders never read the same due
     // rows and then race to mark them.
-    let txn = db
-        .begin_with_options(TransactionOptions {
-            isolation_level: None,
-            access_mode: None,
-            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-        })
-        .await?;
+    let txn = super::db::begin_write(db).await?;
     let mut due = outbox_message::Entity::find()
         .filter(outbox_message::Column::Status.eq(QUEUED))
         .filter(outbox_message::Column::NextAttemptAt.lte(now))

@@ -6,11 +6,12 @@
 //! `domain::second_factor`; the secret is sealed with the server's key (`secret_box`); the
 //! recovery codes are kept as Argon2id hashes.
 
+use crate::backend::db::begin_write;
 use chrono::{DateTime, Utc};
 use rand::Rng;
 use sea_orm::{
     ActiveValue::{NotSet, Set},
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     sea_query::{Expr, OnConflict},
 };
 
@@ -240,7 +241,7 @@ pub async fn confirm(ctx: &Ctx, key: &SecretKey, typed: &str) -> Result<Vec<Stri
     let codes = new_recovery_codes();
     let hashes = passwords::hash_all(&passwords::turn()?, codes.clone()).await?;
     let me = account(ctx, ctx.actor_id()).await?;
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     if !take_step(&txn, ctx.actor_id(), step).await? {
         return Err(AppError::invalid("code", ValidationCode::WrongCode));
     }
@@ -287,7 +288,7 @@ pub async fn renew_recovery_codes(ctx: &Ctx, key: &SecretKey, typed: &str) -> Re
     };
     let codes = new_recovery_codes();
     let hashes = passwords::hash_all(&passwords::turn()?, codes.clone()).await?;
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     if !take_step(&txn, ctx.actor_id(), step).await? {
         return Err(AppError::invalid("code", ValidationCode::WrongCode));
     }
@@ -306,7 +307,7 @@ pub async fn turn_off(ctx: &Ctx, password: String, required: bool) -> Result<(),
     }
     let me = account(ctx, ctx.actor_id()).await?;
     super::accounts::check_own_password(ctx, &me, password, "password").await?;
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     remove(&txn, ctx.actor_id()).await?;
     audit::record_auth(&txn, AuthEvent::SecondFactorOff, Some(ctx.actor_id()), origin(ctx), ctx.now).await?;
     let mail = emails::sign_in_changed(
@@ -334,7 +335,7 @@ pub async fn reset_for(ctx: &Ctx, id: i64) -> Result<(), AppError> {
     let resource = Resource::Account { roles, is_self: id == ctx.actor_id() };
     ctx.authorize(Action::ResetSecondFactor, &resource, entity::ACCOUNT, Some(id.to_string())).await?;
     let by = account(ctx, ctx.actor_id()).await?.name;
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     remove(&txn, id).await?;
     super::session_store::end_all_sessions_of(&txn, id).await?;
     audit::record_auth(&txn, AuthEvent::SecondFactorReset, Some(id), origin(ctx), ctx.now).await?;
@@ -383,7 +384,7 @@ pub async fn check(
             let Some(id) = passwords::find_match(&passwords::turn()?, code, stored).await else {
                 return Ok(None);
             };
-            let txn = db.begin().await?;
+            let txn = begin_write(db).await?;
             let used = recovery_code::Entity::update_many()
                 .col_expr(recovery_code::Column::UsedAt, Expr::value(now))
                 .filter(recovery_code::Column::Id.eq(id))

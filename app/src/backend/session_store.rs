@@ -13,7 +13,7 @@ use tower_sessions::{
     session_store::{Error, Result},
 };
 
-use super::entities::session;
+use super::{db::write_turn, entities::session};
 
 /// Where the signed-in user's id sits in the session data (see `auth::SignedIn`).
 fn user_id_of(record: &Record) -> Option<i64> {
@@ -65,11 +65,15 @@ impl SessionStore for DbSessionStore {
             }
             record.id = Id::default();
         }
+        let _turn = write_turn(&self.db).await.map_err(backend)?;
         session::Entity::insert(row(record)?).exec_without_returning(&self.db).await.map_err(backend)?;
         Ok(())
     }
 
     async fn save(&self, record: &Record) -> Result<()> {
+        // Every request saves its session (it expires after inactivity): in turn with the
+        // other writers.
+        let _turn = write_turn(&self.db).await.map_err(backend)?;
         session::Entity::insert(row(record)?)
             .on_conflict(
                 OnConflict::column(session::Column::Id)
@@ -100,6 +104,7 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn delete(&self, id: &Id) -> Result<()> {
+        let _turn = write_turn(&self.db).await.map_err(backend)?;
         session::Entity::delete_by_id(id.to_string()).exec(&self.db).await.map_err(backend)?;
         Ok(())
     }
@@ -108,6 +113,7 @@ impl SessionStore for DbSessionStore {
 #[async_trait]
 impl ExpiredDeletion for DbSessionStore {
     async fn delete_expired(&self) -> Result<()> {
+        let _turn = write_turn(&self.db).await.map_err(backend)?;
         session::Entity::delete_many()
             .filter(session::Column::ExpiresAt.lte(Utc::now()))
             .exec(&self.db)

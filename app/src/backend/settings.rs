@@ -1,6 +1,7 @@
 //! A person's own settings: which optional e-mails they get.
 
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait, sea_query::OnConflict};
+use crate::backend::db::begin_write;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::OnConflict};
 use strum::IntoEnumIterator;
 
 use super::{audit::entity, ctx::Ctx, entities::notification_setting};
@@ -41,7 +42,7 @@ pub async fn notifications(ctx: &Ctx) -> Result<Vec<NotificationChoice>, AppErro
 pub async fn save_notifications(ctx: &Ctx, ticked: &[String]) -> Result<(), AppError> {
     ctx.authorize(Action::ManageOwnSettings, &own(ctx), entity::ACCOUNT, Some(ctx.actor_id().to_string()))
         .await?;
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     for kind in MessageKind::iter().filter(|k| !k.is_mandatory()) {
         let row = notification_setting::ActiveModel {
             user_id: sea_orm::ActiveValue::Set(ctx.actor_id()),

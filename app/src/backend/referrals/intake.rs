@@ -2,6 +2,7 @@
 //! worker submitting a referral (with the client's consent), the referrals each person may
 //! see, and one referral with its timeline and proposals.
 
+use crate::backend::db::begin_write;
 use crate::backend::error::stored;
 use std::collections::HashMap;
 
@@ -10,7 +11,6 @@ use sea_orm::{
     ActiveModelTrait,
     ActiveValue::{NotSet, Set},
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
 };
 
 use super::{consents_of, event, load};
@@ -114,7 +114,7 @@ pub async fn submit(ctx: &Ctx, form: &ReferralForm) -> Result<i64, AppError> {
     }
 
     let now = ctx.now;
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     let client = client::ActiveModel {
         id: NotSet,
         display_name: Set(name.as_str().to_owned()),

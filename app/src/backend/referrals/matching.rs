@@ -3,12 +3,11 @@
 //! introductions a client chooses among, and the batch that proposes a guide for every waiting
 //! referral at once.
 
+use crate::backend::db::begin_write;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 use super::{DECLINED, load, proposals::make_proposal, topics};
 use crate::{
@@ -267,7 +266,7 @@ pub async fn batch_preview(ctx: &Ctx) -> Result<BatchPlan, AppError> {
 /// state of the database at this moment). Returns how many proposals were made.
 pub async fn batch_apply(ctx: &Ctx) -> Result<usize, AppError> {
     let batch = compute_batch(ctx).await?;
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     let mut proposed_clients = Vec::new();
     for (referral_id, guide_id, _) in &batch.assignment.pairs {
         let Some((row, client)) = batch.waiting.iter().find(|(r, _)| r.id == *referral_id) else { continue };

@@ -109,7 +109,7 @@ pub(super) fn as_booking(row: &visit::Model) -> Booking {
 }
 
 /// A transaction that may write, locked as the module's notes say.
-pub(super) async fn begin(db: &DatabaseConnection) -> Result<DatabaseTransaction, AppError> {
+pub(super) async fn begin(db: &DatabaseConnection) -> Result<db::WriteTransaction, AppError> {
     Ok(db::begin_write(db).await?)
 }
 

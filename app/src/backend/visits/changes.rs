@@ -3,12 +3,13 @@
 //! client's coming visits when their guidance ends (cancelled) or passes to another guide
 //! (handed over).
 
+use crate::backend::db::begin_write;
 use crate::backend::error::find;
 use crate::backend::error::stored;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, TransactionTrait,
+    QueryFilter, QueryOrder,
 };
 
 use super::{
@@ -142,7 +143,7 @@ pub async fn cancel(ctx: &Ctx, id: i64, scope: &str) -> Result<usize, AppError> 
     if row.status != VisitStatus::Planned.as_str() {
         return Err(AppError::Conflict);
     }
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     let rows = cancellation_scope(&txn, &row, scope).await?;
     let mut cancelled = Vec::with_capacity(rows.len());
     for row in rows {

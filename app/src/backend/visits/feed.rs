@@ -3,13 +3,13 @@
 //! SHA-256 only; a new one revokes the old. Also the calendar entry of a visit, which the
 //! invitation and cancellation e-mails carry too.
 
+use crate::backend::db::begin_write;
 use crate::backend::error::stored;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::{NotSet, Set},
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
 };
 
 use super::{actors, clients_of, resource};
@@ -78,7 +78,7 @@ pub async fn new_feed(ctx: &Ctx, days: u32) -> Result<String, AppError> {
     authorize_own_feed(ctx).await?;
     let valid_for = link_period(days).map_err(|code| AppError::invalid("days", code))?;
     let secret = tokens::new_secret();
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     revoke_all(&txn, ctx.actor_id(), ctx.now).await?;
     calendar_feed::ActiveModel {
         id: NotSet,
