@@ -14,6 +14,7 @@ mod m20261204_000001_outings;
 mod m20261205_000001_account_security;
 mod m20261207_000001_second_factor;
 mod m20261207_000002_list_indexes;
+mod m20261207_000003_referral_queue_indexes;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000001_account_security::Migration),
             Box::new(m20261207_000001_second_factor::Migration),
             Box::new(m20261207_000002_list_indexes::Migration),
+            Box::new(m20261207_000003_referral_queue_indexes::Migration),
         ]
     }
 }
